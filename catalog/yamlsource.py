@@ -23,6 +23,7 @@ MAX_BYTES = 2 * 1024 * 1024
 MAX_NODES = 50_000
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _MERGE = "tag:yaml.org,2002:merge"
+_PLAIN_TAGS = {"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
 
 
 @dataclass
@@ -67,6 +68,9 @@ class _Builder:
             if node.tag == _TIMESTAMP:
                 return node.value  # keep dates as the ISO text the steward wrote
             return self.loader.construct_object(node, deep=True)
+        if node.tag not in _PLAIN_TAGS:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"the tag {node.tag} is not allowed in a manifest", node.start_mark)
         if isinstance(node, SequenceNode):
             out = []
             for i, child in enumerate(node.value):
@@ -131,6 +135,8 @@ def parse_text(text: str, file: str) -> YamlDocument:
             return doc
         doc.data = _Builder(loader, doc).build(node, ())
         doc.lines.setdefault((), node.start_mark.line + 1)
+        if doc.data is None:
+            doc.findings.append(F.error("YAML_EMPTY", file=file, line=1))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         doc.findings.append(F.error(

@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 from catalog import findings as F
-from catalog.checks.fields import Where, check_mapping
+from catalog.checks.fields import BE_YEAR_MIN, Where, check_mapping
 from catalog.findings import Finding
 from catalog.manifest import AGENCY_FILE, Agency, Catalog, Dataset, display_path
 from catalog.profile import Profile
@@ -92,7 +92,7 @@ def _cross_field(dataset: Dataset, profile: Profile, where: Where) -> list[Findi
     found.extend(_ordered(meta, where, "south_bound_longitude", "north_bound_longitude", float))
     for key in ("last_updated_date", "created_date"):
         value = _date(meta.get(key))
-        if value and value > dt.date.today() + dt.timedelta(days=1):
+        if value and value.year < BE_YEAR_MIN and value > dt.date.today() + dt.timedelta(days=1):
             found.append(F.warning("DATE_IN_FUTURE", **where.at(key), field_name=key, value=meta[key]))
     return found
 
