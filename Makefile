@@ -1,5 +1,6 @@
 # gdc-publisher: the two commands a newcomer needs are `make demo` and `make test`.
 PYTHON ?= python3
+export PIP_ROOT_USER_ACTION := ignore
 STATE  ?= .devstack
 STAMP  := $(STATE)/.installed-$(shell cat setup.cfg pyproject.toml | cksum | cut -d' ' -f1)
 
