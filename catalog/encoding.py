@@ -84,6 +84,12 @@ class _Stats:
         self.size = self.high = self.thai = self.undef = self.orphans = self.isolated = 0
         self.utf8_thai = self.newlines = 0
         self.prev = 0x0A  # byte before the current chunk
+        self.pending_lonely = False  # last byte so far is high with no high left neighbour
+
+    def finish(self) -> None:
+        if self.pending_lonely:
+            self.isolated += 1
+            self.pending_lonely = False
 
     def add(self, chunk: bytes) -> None:
         b = np.frombuffer(chunk, dtype=np.uint8)
@@ -92,6 +98,9 @@ class _Stats:
         high = b >= 0x80
         n_high = int(np.count_nonzero(high))
         first_prev, self.prev = self.prev, int(b[-1])
+        if self.pending_lonely and not high[0]:
+            self.isolated += 1
+        self.pending_lonely = False
         if n_high == 0:  # ASCII chunk: nothing else to learn
             return
         self.high += n_high
@@ -106,12 +115,15 @@ class _Stats:
                 before[0] = first_prev
             self.orphans += int(np.count_nonzero(~_CARRIER[before]))
         # High bytes with no high neighbour: Thai words come in runs, Latin accents alone.
+        # The last byte's right neighbour is in the next chunk: decide it there (exactness
+        # keeps the answer independent of the chunk size).
         lonely = high.copy()
         lonely[1:] &= ~high[:-1]
         lonely[:-1] &= ~high[1:]
         if first_prev >= 0x80:
             lonely[0] = False
-        self.isolated += int(np.count_nonzero(lonely))
+        self.isolated += int(np.count_nonzero(lonely[:-1]))
+        self.pending_lonely = bool(lonely[-1])
         # UTF-8 Thai block U+0E00..U+0E7F is E0 B8 xx / E0 B9 xx.
         lead = np.flatnonzero(b[:-1] == 0xE0) + 1
         self.utf8_thai += int(np.count_nonzero((b[lead] == 0xB8) | (b[lead] == 0xB9)))
@@ -164,6 +176,7 @@ def detect(source: str | os.PathLike | BinaryIO, *, chunk_size: int = CHUNK) -> 
                     err_line = nl_before + data[: exc.start].count(b"\n") + 1
                     err_byte = f"0x{data[exc.start]:02X}"
             chunk = fh.read(chunk_size)
+    stats.finish()
     if utf8_ok and pending:  # file ends inside a multi-byte sequence
         utf8_ok = False
         err_off, err_byte = stats.size - len(pending), f"0x{pending[0]:02X}"
