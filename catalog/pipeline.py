@@ -51,11 +51,28 @@ class Result:
         return any(f.blocking for f in self.for_dataset(dataset))
 
 
-def validate(paths: Iterable[Path], stages: Iterable[Stage] = METADATA_STAGES) -> Result:
+def validate(paths: Iterable[Path], stages: Iterable[Stage] = METADATA_STAGES, *, data: bool = True,
+             progress: Callable[[str, int, float], None] | None = None) -> Result:
+    """Load the catalog and run every stage; ``data=False`` stops at the manifests."""
     catalog = load_catalog(list(paths))
     prof = profile_mod.load()
     result = Result(catalog=catalog, findings=list(catalog.findings))
     for stage in stages:
         result.findings.extend(stage(catalog, prof))
+    if data:
+        _validate_data(result, progress)
     result.findings.sort(key=F.sort_key)
     return result
+
+
+def _validate_data(result: Result, progress) -> None:
+    from catalog.checks import data as data_stage
+
+    # A resource whose path was refused (escapes the repository, missing) is never opened.
+    blocked = {(f.file, f.line) for f in result.findings if f.blocking and f.stage == "metadata"}
+    outcome = data_stage.check_catalog(result.catalog, blocked, progress=progress)
+    result.findings.extend(outcome.findings)
+    result.rows.update(outcome.rows)
+    for dataset, resource, check in outcome.checks:
+        result.check_outcomes.append(CheckOutcome(dataset, resource, check.name, check.success,
+                                                  check.element_count, check.unexpected_count))
