@@ -85,3 +85,25 @@ class Progress:
         if done == total:
             sys.stderr.write("\n")
         sys.stderr.flush()
+
+
+class FileProgress:
+    """Rows validated so far for a file that takes more than a second, on a terminal only."""
+
+    def __init__(self, enabled: bool | None = None, after: float = 1.0):
+        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        self.after = after
+        self.current: str | None = None
+
+    def __call__(self, file: str, rows: int, seconds: float) -> None:
+        if not self.enabled or seconds < self.after:
+            return
+        rate = rows / seconds if seconds else 0
+        sys.stderr.write(f"\rvalidating {file}: {rows:,} rows ({rate:,.0f} rows/s)   ")
+        sys.stderr.flush()
+        self.current = file
+
+    def close(self) -> None:
+        if self.current:
+            sys.stderr.write("\n")
+            self.current = None

@@ -5,7 +5,7 @@ import sys
 
 import click
 
-from catalog.commands.common import echo, lang_option, language, paths_argument, resolve_paths
+from catalog.commands.common import FileProgress, echo, lang_option, language, paths_argument, resolve_paths
 
 
 @click.command(short_help="Check manifests (and their files) before publishing.")
@@ -13,15 +13,22 @@ from catalog.commands.common import echo, lang_option, language, paths_argument,
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text for people (coloured on a terminal), json for CI.")
 @click.option("--quiet", "-q", is_flag=True, help="Show only blocking findings (errors) and the summary.")
+@click.option("--metadata-only", is_flag=True, help="Check the manifests only; do not read the data files.")
 @lang_option
-def validate(paths, fmt, quiet, lang):
+def validate(paths, fmt, quiet, metadata_only, lang):
     """Check every manifest under PATH... (default: datasets/) against data.go.th's profile.
 
     \b
-    Reports each finding with file:line, what is wrong and what to do:
-      required fields (the 14 mandatory items), Thai choice values or their
-      English aliases, *_other rules, e-mail, ISO dates, URL names, unique
-      names and titles, resource files that exist and stay in the repository.
+    Reports each finding with file:line (or row and column), what is wrong
+    and what to do:
+      manifests: required fields (the 14 mandatory items), Thai choice values
+      or their English aliases, *_other rules, e-mail, ISO dates, URL names,
+      unique names and titles, resource files that exist and stay in the
+      repository;
+      data files: the Table Schema (types, constraints, keys, headers), the
+      great-expectations checks in `checks:`, encodings (TIS-620/cp874, BOM),
+      Thai digits and Buddhist-era mix-ups, and personal data (national IDs,
+      phone numbers, e-mails: blocking, always shown masked).
 
     \b
     Examples:
@@ -36,7 +43,9 @@ def validate(paths, fmt, quiet, lang):
     from catalog.reports import jsonout, text
 
     lang = language(lang)
-    result = pipeline.validate(resolve_paths(paths))
+    progress = FileProgress()
+    result = pipeline.validate(resolve_paths(paths), data=not metadata_only, progress=progress)
+    progress.close()
     counts = {"datasets": len(result.catalog.datasets), "agencies": len(result.catalog.agencies)}
     if fmt == "json":
         echo(jsonout.dumps(jsonout.document(result.findings, lang, **counts)))
