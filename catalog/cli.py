@@ -18,6 +18,7 @@ COMMANDS = {
     "validate": "catalog.commands.validate:validate",
     "plan": "catalog.commands.plan:plan",
     "publish": "catalog.commands.publish:publish",
+    "import": "catalog.commands.import_:import_",
 }
 
 
