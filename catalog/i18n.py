@@ -2,7 +2,8 @@
 
 Messages live in ``catalog/messages/*.yaml`` (one file per stage, so stages can grow their
 vocabulary without touching each other): ``CODE: {en: {message, hint}, th: {message, hint}}``.
-Templates use ``str.format`` names from the finding's params. A missing Thai text falls back
+Templates use ``str.format`` names from the finding's params; a ``hint_plain`` variant is
+used instead of ``hint`` when the finding's ``suggestion`` param is empty (no "did you mean"). A missing Thai text falls back
 to English; a missing code falls back to the code itself, so a finding is never lost.
 """
 from __future__ import annotations
@@ -46,6 +47,8 @@ def _render(code: str, lang: str, part: str, params: Mapping[str, Any]) -> str:
     texts = catalog().get(code)
     if texts is None:
         return code if part == "message" else ""
+    if part == "hint" and "suggestion" in params and not params["suggestion"]:
+        part = "hint_plain" if any("hint_plain" in (t or {}) for t in texts.values()) else part
     template = (texts.get(lang) or {}).get(part) or (texts.get("en") or {}).get(part) or ""
     values = _Lenient({k: _fmt(v) for k, v in params.items()})
     return string.Formatter().vformat(template, (), values).strip()

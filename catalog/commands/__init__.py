@@ -1,0 +1,1 @@
+"""One module per ``gdc`` command; shared options live in ``common``."""

@@ -1,0 +1,47 @@
+"""The validation pipeline: load, then each stage adds findings over the same catalog.
+
+Stages never print and never raise on bad input; the CLI renders what they return. Later
+stages (data, quality, policy, score) plug in here, so ``gdc validate``, ``gdc plan`` and
+``gdc publish`` all judge a dataset by exactly the same findings.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from catalog import findings as F
+from catalog import profile as profile_mod
+from catalog.checks import metadata, resources
+from catalog.findings import Finding
+from catalog.manifest import Catalog, Dataset, load_catalog
+
+Stage = Callable[[Catalog, profile_mod.Profile], list[Finding]]
+
+METADATA_STAGES: tuple[Stage, ...] = (metadata.check_catalog, resources.check_catalog)
+
+
+@dataclass
+class Result:
+    catalog: Catalog
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def blocking(self) -> bool:
+        return F.has_blocking(self.findings)
+
+    def for_dataset(self, dataset: Dataset) -> list[Finding]:
+        return [f for f in self.findings if f.file == dataset.file or f.dataset == dataset.name]
+
+    def blocked(self, dataset: Dataset) -> bool:
+        return any(f.blocking for f in self.for_dataset(dataset))
+
+
+def validate(paths: Iterable[Path], stages: Iterable[Stage] = METADATA_STAGES) -> Result:
+    catalog = load_catalog(list(paths))
+    prof = profile_mod.load()
+    result = Result(catalog=catalog, findings=list(catalog.findings))
+    for stage in stages:
+        result.findings.extend(stage(catalog, prof))
+    result.findings.sort(key=F.sort_key)
+    return result

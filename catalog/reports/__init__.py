@@ -1,0 +1,1 @@
+"""Renderers: findings and results to text, JSON, Markdown, HTML, JUnit, CI annotations."""
