@@ -58,7 +58,6 @@ ADMIN_USER = "devstack_admin"
 SCHEMA_MODULE = "catalog.profile.scheming"
 FALLBACK_SCHEMA = "ckanext.scheming:ckan_dataset.yaml"
 
-PG_DIR = STATE / "pg"
 REDIS_DIR = STATE / "redis"
 SOLR_DIR = STATE / "solr"
 CKAN_DIR = STATE / "ckan"
@@ -280,6 +279,7 @@ class Service:
 
 
 def services() -> dict[str, Service]:
+    PG_DIR = pg_dir()
     pg = Service("postgres", PG_DIR / "data", PORTS["postgres"])
     pg.pidfile = PG_DIR / "data" / "postmaster.pid"
     pg.log = PG_DIR / "postgres.log"
@@ -421,7 +421,33 @@ def _as_postgres(cmd: list[str]) -> list[str]:
     return cmd
 
 
+def pg_dir() -> Path:
+    """The PostgreSQL folder: <state>/pg, or where that symlink points (see prepare_pg_dir)."""
+    return (STATE / "pg").resolve()
+
+
+def prepare_pg_dir() -> None:
+    """PostgreSQL runs as user postgres, which must be able to reach <state>/pg. When the state
+    folder sits under a folder postgres cannot enter (e.g. /root), the cluster goes to postgres's
+    home instead and <state>/pg becomes a symlink to it."""
+    link = STATE / "pg"
+    if link.exists() or link.is_symlink() or os.geteuid() != 0:
+        return
+    if subprocess.run(["runuser", "-u", "postgres", "--", "test", "-x", str(STATE)],
+                      stderr=subprocess.DEVNULL).returncode == 0:
+        return
+    home = Path(os.path.expanduser("~postgres"))
+    target = home / f"gdc-devstack-{digest(str(STATE))[:10]}"
+    say(f"user postgres cannot enter {STATE}; keeping the cluster in {target} (symlink {link})")
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.chown(target, "postgres", "postgres")
+    link.symlink_to(target)
+
+
 def ensure_postgres(svc: Service) -> None:
+    prepare_pg_dir()
+    PG_DIR = pg_dir()
+    svc.workdir = PG_DIR / "data"  # resolved (the symlink case)
     data = PG_DIR / "data"
     run_dir = PG_DIR / "run"
     log = PG_DIR / "postgres.log"
@@ -558,7 +584,10 @@ def ensure_solr(svc: Service) -> None:
 
 def generate_schema() -> str:
     """Regenerates the data.go.th scheming schema with the project's Python if the project
-    provides the generator; returns the value for `scheming.dataset_schemas`."""
+    provides the generator; returns the value for `scheming.dataset_schemas`.
+    GDC_SCHEMING_SCHEMA (e.g. ckanext.scheming:ckan_dataset.yaml) overrides both."""
+    if os.environ.get("GDC_SCHEMING_SCHEMA"):
+        return os.environ["GDC_SCHEMING_SCHEMA"]
     module_file = REPO / Path(*SCHEMA_MODULE.split(".")).with_suffix(".py")
     if not module_file.exists():
         return FALLBACK_SCHEMA
@@ -622,7 +651,7 @@ def ckan_cli(*args: str, capture: bool = False, check: bool = True) -> subproces
 
 def ensure_db() -> None:
     marker = CKAN_DIR / "db.initialised"
-    pg_id = (PG_DIR / "data" / "PG_VERSION").stat().st_ino  # changes if the cluster is re-created
+    pg_id = (pg_dir() / "data" / "PG_VERSION").stat().st_ino  # changes if the cluster is re-created
     if marker.exists() and marker.read_text() == str(pg_id):
         return
     say("ckan db init")
