@@ -224,8 +224,8 @@ def wait_until(check, what: str, log: Path, pid_fn=None, timeout: float = READY_
 class Service:
     """A process we start in the background and track by pidfile."""
 
-    def __init__(self, name: str, workdir: Path, port: int):
-        self.name, self.workdir, self.port = name, workdir, port
+    def __init__(self, name: str, workdir: Path, port: int, cmd_hint: str):
+        self.name, self.workdir, self.port, self.cmd_hint = name, workdir, port, cmd_hint
         self.pidfile = workdir / f"{name}.pid"
         self.log = workdir / f"{name}.log"
         self.stamp = workdir / f"{name}.running-config"
@@ -234,11 +234,58 @@ class Service:
         pid = read_pid(self.pidfile)
         return pid if pid and _pid_is_ours(pid, self.workdir) else None
 
-    def is_current(self, fingerprint: str) -> bool:
-        return self.pid() is not None and self.stamp.exists() and \
-            self.stamp.read_text() == fingerprint
+    def is_current(self, fingerprint: str, healthy=None) -> bool:
+        """True if our process runs with this configuration (and answers, if `healthy` given).
+        A process that runs but does not answer is stopped so that it gets restarted."""
+        if self.pid() is None or not self.stamp.exists() or self.stamp.read_text() != fingerprint:
+            return False
+        if healthy is None or healthy(self.port):
+            return True
+        time.sleep(2)  # may be busy; one more chance before a restart
+        if healthy(self.port):
+            return True
+        say(f"{self.name} (pid {self.pid()}) runs but does not answer on port {self.port}; restarting")
+        self.stop()
+        return False
+
+    def stray_pids(self) -> list[int]:
+        """Leftovers of an earlier run of this service (e.g. gunicorn workers whose master was
+        killed): processes running in this service's folder of our state folder whose command
+        line names the service's program. Never anything outside the state folder."""
+        found = []
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit() or int(entry) == os.getpid():
+                continue
+            try:
+                if os.readlink(f"/proc/{entry}/cwd") != str(self.workdir):
+                    continue
+                cmdline = Path(f"/proc/{entry}/cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if any(self.cmd_hint.encode() in arg for arg in cmdline[:2]) and _pid_alive(int(entry)):
+                found.append(int(entry))
+        return found
+
+    def reap_strays(self) -> None:
+        strays = self.stray_pids()
+        if not strays:
+            return
+        say(f"stopping leftover {self.name} processes {strays}")
+        for pid in strays:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        while any(_pid_alive(p) for p in strays) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        for pid in strays:
+            if _pid_alive(pid):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
 
     def check_port_free(self) -> None:
+        if port_open(self.port):
+            self.reap_strays()
+            time.sleep(0.2)
         if port_open(self.port):
             raise StackError(
                 f"port {self.port} (for {self.name}) is already used by a process that is not "
@@ -262,6 +309,7 @@ class Service:
         pid = self.pid()
         if pid is None:
             self.stamp.unlink(missing_ok=True)
+            self.reap_strays()
             return None
         os.kill(pid, sig)
         deadline = time.monotonic() + timeout
@@ -275,20 +323,21 @@ class Service:
         self.stamp.unlink(missing_ok=True)
         if self.name != "postgres":  # postgres removes its own postmaster.pid
             self.pidfile.unlink(missing_ok=True)
+        self.reap_strays()
         return pid
 
 
 def services() -> dict[str, Service]:
     PG_DIR = pg_dir()
-    pg = Service("postgres", PG_DIR / "data", PORTS["postgres"])
+    pg = Service("postgres", PG_DIR / "data", PORTS["postgres"], "postgres")
     pg.pidfile = PG_DIR / "data" / "postmaster.pid"
     pg.log = PG_DIR / "postgres.log"
     pg.stamp = PG_DIR / "postgres.running-config"
     return {
         "postgres": pg,
-        "redis": Service("redis", REDIS_DIR, PORTS["redis"]),
-        "solr": Service("solr", SOLR_DIR, PORTS["solr"]),
-        "ckan": Service("ckan", CKAN_DIR, PORTS["ckan"]),
+        "redis": Service("redis", REDIS_DIR, PORTS["redis"], "redis-server"),
+        "solr": Service("solr", SOLR_DIR, PORTS["solr"], "java"),
+        "ckan": Service("ckan", CKAN_DIR, PORTS["ckan"], str(VENV / "bin")),
     }
 
 
@@ -352,19 +401,29 @@ def ckan_bin(tool: str) -> str:
     return str(VENV / "bin" / tool)
 
 
-def install_ckan() -> subprocess.Popen | None:
-    """pip-installs CKAN into its own venv unless the stamp says it is done. Returns None."""
+def ckan_installed() -> bool:
+    stamp = CKAN_DIR / "venv.installed"
+    return stamp.exists() and stamp.read_text() == digest(sys.version, *CKAN_PIP_SPEC) and \
+        (VENV / "bin" / "ckan").exists()
+
+
+def install_ckan() -> None:
+    """pip-installs CKAN into its own venv unless the stamp says it is done."""
     stamp = CKAN_DIR / "venv.installed"
     want = digest(sys.version, *CKAN_PIP_SPEC)
-    if stamp.exists() and stamp.read_text() == want and (VENV / "bin" / "ckan").exists():
-        return None
+    if ckan_installed():
+        return
     CKAN_DIR.mkdir(parents=True, exist_ok=True)
     log = CKAN_DIR / "install.log"
     what = "requirements changed" if stamp.exists() else "first run, ~1 min"
     say(f"installing CKAN into {VENV} ({what})")
     t0 = time.monotonic()
+    python_id = CKAN_DIR / "venv.python"
+    if python_id.exists() and python_id.read_text() != sys.version:
+        shutil.rmtree(VENV, ignore_errors=True)  # made by another Python: start over
     if not (VENV / "bin" / "python").exists():
         run([sys.executable, "-m", "venv", str(VENV)], log=log)
+        python_id.write_text(sys.version)
     run([str(VENV / "bin" / "pip"), "install", "-q", "--disable-pip-version-check", *CKAN_PIP_SPEC],
         log=log)
     stamp.write_text(want)
@@ -513,7 +572,7 @@ def ensure_redis(svc: Service) -> None:
            "--appendonly", "no", "--protected-mode", "yes", "--maxmemory", "128mb",
            "--logfile", ""]
     fingerprint = digest(*cmd)
-    if svc.is_current(fingerprint):
+    if svc.is_current(fingerprint, redis_ping):
         return
     if svc.pid() is not None:
         svc.stop()
@@ -557,7 +616,9 @@ def solr_ready(port: int) -> bool:
     return code == 200 and b'"OK"' in body
 
 
-def ensure_solr(svc: Service) -> None:
+def ensure_solr(svc: Service, wait: bool = True):
+    """Starts Solr unless it already runs with this configuration. With wait=False it returns
+    a function that waits for readiness, so CKAN's own start-up steps can run meanwhile."""
     ensure_solr_home()
     cp = f"{SOLR_DIR / 'devsolr.jar'}:{SOLR_DIR / 'lib'}/*"
     cmd = ["java", f"-Xmx{SOLR_HEAP}", "-Xms64m", "-XX:+UseSerialGC", "-Xss512k",
@@ -569,15 +630,21 @@ def ensure_solr(svc: Service) -> None:
                            if p.is_file() and "data" not in p.relative_to(SOLR_DIR / "home").parts])
     log_conf = (DEVSTACK / "solr" / "conf" / "log4j2.xml").read_bytes()
     fingerprint = digest(*cmd, home_digest, log_conf, (SOLR_DIR / "build.installed").read_text())
-    if svc.is_current(fingerprint):
-        return
+    if svc.is_current(fingerprint, solr_ready):
+        return lambda: None
     if svc.pid() is not None:
         say("restarting Solr (configuration changed)")
         svc.stop()
     say(f"starting Apache Solr on 127.0.0.1:{svc.port}")
     svc.spawn(cmd)
-    wait_until(lambda: solr_ready(svc.port), "Solr", svc.log, pid_fn=svc.pid)
-    svc.stamp.write_text(fingerprint)
+
+    def wait_ready() -> None:
+        wait_until(lambda: solr_ready(svc.port), "Solr", svc.log, pid_fn=svc.pid)
+        svc.stamp.write_text(fingerprint)
+
+    if wait:
+        wait_ready()
+    return wait_ready
 
 
 # ---------------------------------------------------------------------------- ckan
@@ -703,7 +770,7 @@ def ensure_ckan(svc: Service) -> None:
     fingerprint = digest(*cmd, CKAN_INI.read_bytes(), wsgi.read_bytes(),
                          SCHEMA_FILE.read_bytes() if SCHEMA_FILE.exists() else b"",
                          (CKAN_DIR / "venv.installed").read_text())
-    if svc.is_current(fingerprint):
+    if svc.is_current(fingerprint, ckan_ready):
         return
     if svc.pid() is not None:
         say("restarting CKAN (configuration or schema changed)")
@@ -750,6 +817,9 @@ def cmd_up() -> None:
         ensure_system_packages()
         svc = services()
         solr_build = start_solr_build()  # Maven runs while pip installs CKAN (first run only)
+        solr_wait = None
+        if solr_build is None and ckan_installed():  # warm start: Solr boots meanwhile
+            solr_wait = ensure_solr(svc["solr"], wait=False)
         try:
             ensure_postgres(svc["postgres"])
             ensure_redis(svc["redis"])
@@ -757,9 +827,13 @@ def cmd_up() -> None:
         except BaseException:
             if solr_build is not None:
                 solr_build.terminate()
+                solr_build.wait()
             raise
         finish_solr_build(solr_build)
-        ensure_solr(svc["solr"])
+        if solr_wait is None:
+            ensure_solr(svc["solr"])
+        else:
+            solr_wait()
         schemas = generate_schema()
         ensure_ckan_config(schemas)
         ensure_db()
