@@ -16,6 +16,8 @@ from catalog import __version__
 
 COMMANDS = {
     "validate": "catalog.commands.validate:validate",
+    "plan": "catalog.commands.plan:plan",
+    "publish": "catalog.commands.publish:publish",
 }
 
 

@@ -48,15 +48,20 @@ class Finding:
     def blocking(self) -> bool:
         return self.severity is Severity.ERROR
 
+    def _words(self) -> dict[str, Any]:
+        """Params plus location, so templates may name {dataset}, {resource}, {row}, {field}."""
+        location = {k: getattr(self, k) for k in ("dataset", "resource", "row", "field", "file", "line")}
+        return {**{k: v for k, v in location.items() if v is not None}, **self.params}
+
     def message(self, lang: str = "en") -> str:
         from catalog import i18n
 
-        return i18n.message(self.code, lang, self.params)
+        return i18n.message(self.code, lang, self._words())
 
     def hint(self, lang: str = "en") -> str:
         from catalog import i18n
 
-        return i18n.hint(self.code, lang, self.params)
+        return i18n.hint(self.code, lang, self._words())
 
     def where(self) -> str:
         """``file:line`` or ``file row R, column C`` — what an editor or a steward can jump to."""

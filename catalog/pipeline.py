@@ -22,9 +22,23 @@ METADATA_STAGES: tuple[Stage, ...] = (metadata.check_catalog, resources.check_ca
 
 
 @dataclass
+class CheckOutcome:
+    """One data-quality check's result (passing ones too: scores need the share that pass)."""
+
+    dataset: str
+    resource: str
+    check: str
+    success: bool
+    element_count: int | None = None
+    unexpected_count: int | None = None
+
+
+@dataclass
 class Result:
     catalog: Catalog
     findings: list[Finding] = field(default_factory=list)
+    check_outcomes: list[CheckOutcome] = field(default_factory=list)
+    rows: dict[tuple[str, str], int] = field(default_factory=dict)  # (dataset, resource) -> data rows read
 
     @property
     def blocking(self) -> bool:

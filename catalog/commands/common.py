@@ -35,3 +35,53 @@ def language(lang: str | None) -> str:
 def echo(text: str) -> None:
     """Print, letting click strip colours when stdout is not a terminal."""
     click.echo(text, color=None if sys.stdout.isatty() else False)
+
+
+ckan_url_option = click.option(
+    "--ckan-url", envvar="CKAN_URL", metavar="URL",
+    help="CKAN to compare with / publish to (default: $CKAN_URL). The API token is read from "
+         "$CKAN_API_TOKEN only, never from a flag, so it cannot show up in `ps` or shell history.")
+
+
+def ckan_client(url: str | None, *, need_token: bool = True):
+    """The CKAN client for a command, or a usage error that says what to set."""
+    import os
+
+    from catalog.ckan.client import CkanClient
+
+    if not url:
+        raise click.UsageError("no CKAN given: pass --ckan-url URL or set CKAN_URL "
+                               "(for the local CKAN: `make ckan-up && eval \"$(make -s ckan-env)\"`)")
+    token = os.environ.get("CKAN_API_TOKEN") or None
+    if need_token and not token:
+        raise click.UsageError("CKAN_API_TOKEN is not set: publishing needs an API token of a CKAN user "
+                               "that may edit the organizations (for the local CKAN: `eval \"$(make -s ckan-env)\"`)")
+    return CkanClient(url, token)
+
+
+def fail_ckan(exc: Exception, url: str, lang: str) -> None:
+    """Report a CKAN failure as a finding-style message and exit 1 (never a traceback)."""
+    from catalog import i18n
+
+    params = {"url": url, "reason": str(exc)}
+    click.echo(click.style("error: ", fg="red", bold=True) + i18n.message("CKAN_UNREACHABLE", lang, params), err=True)
+    click.echo("    → " + i18n.hint("CKAN_UNREACHABLE", lang, params), err=True)
+    sys.exit(1)
+
+
+class Progress:
+    """`[12/500] name` on one line of stderr while a terminal watches; silent in CI logs."""
+
+    def __init__(self, enabled: bool | None = None):
+        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+
+    def __call__(self, done: int, total: int, name: str) -> None:
+        if not self.enabled or total == 0:
+            return
+        width = 24
+        filled = int(width * done / total)
+        bar = "█" * filled + "·" * (width - filled)
+        sys.stderr.write(f"\r{bar} {done}/{total} {name[:40]:<40}")
+        if done == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()

@@ -1,0 +1,958 @@
+"""Columnar Table Schema validation of CSV files: pyarrow parses, pyarrow.compute checks.
+
+Same errors as Frictionless v5 (see ``reference.py``), ~an order of magnitude faster, and the
+file is parsed once: ``on_batch`` hands every record batch to other scans (PII, statistics
+for great-expectations...).
+
+How it stays identical to Frictionless
+--------------------------------------
+* **Source detection is Frictionless'**: the resource is opened with Frictionless (reads
+  only its 100 KB buffer and 100-row sample) to get the encoding (chardet, BOM handling,
+  ``utf-8`` -> ``utf-8-sig``), the CSV dialect it sniffs with ``csv.Sniffer`` over
+  ``,\\t;|``, and the header labels. pyarrow is then configured with that very dialect.
+* **Rows are numbered like Frictionless** (every CSV record, header = 1). pyarrow reads with
+  a fixed width (the number of labels); records of another width are handed to us by
+  ``invalid_row_handler`` with their record number, re-parsed with Python's ``csv`` and the
+  same dialect, padded with nulls (missing cells) or trimmed (extra cells), and merged back
+  into the batch at their position: batches seen by ``on_batch`` are contiguous.
+* **Cell checks are vectorised sound subsets** (``_types.py``): a value the fast path does
+  not vouch for goes through Frictionless' own cell reader, so odd-but-valid values (Thai
+  digits, ``1_000``, ``2020-1-5``...) and bad values get exactly Frictionless' verdict and
+  note. Bounds too close to call in float64 are decided by Python ``Decimal``.
+* **Error order is Frictionless' order**, quirks included: within a row, the fields a
+  ``unique``/``primaryKey`` check looks at are read first, so their errors come first;
+  ``blank-row`` replaces every other error of the row; ``required`` on a cell missing from a
+  short row reports ``cell == "None"``; ``unique-error`` reports the parsed value. Errors
+  stop at ``limit_errors`` exactly where Frictionless stops.
+
+What goes to the reference instead (``supports()`` says why)
+------------------------------------------------------------
+non-CSV formats (XLSX...), non-ASCII-compatible encodings (UTF-16/32), a sniffed dialect
+pyarrow cannot reproduce (``skipinitialspace``, escape characters), an invalid schema
+(Frictionless reports it), ``foreignKeys``, ``fieldsMatch`` other than ``exact``,
+``floatNumber``, ``minimum``/``maximum`` on datetime/time and exotic types,
+``unique``/``primaryKey`` on duration/object/array/list/geojson, an empty file or blank
+first line, and -- only when some column does not treat ``""`` as missing -- files that
+contain blank lines (pyarrow cannot tell a blank line from a row of empty cells). Problems
+only discovered while reading (invalid UTF-8, undecodable bytes, a parse the two readers
+disagree on) abandon the columnar read and re-run the reference; the report says so
+(``fallback_reason``, ``batches_complete=False``).
+
+Memory
+------
+One record batch (``block_size`` bytes of CSV, 8 MB by default) plus, for ``unique`` and
+``primaryKey`` columns, the canonical keys of every row seen (an int64 or a string per row
+and key; raw strings too for number/datetime/time/geopoint unique columns, to phrase the
+error) -- the same "set of seen keys" Frictionless keeps, in Arrow arrays instead of a dict.
+Errors are kept only up to ``limit_errors``.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import os
+import time
+from dataclasses import dataclass, field as dc_field
+from typing import Any, Callable, Optional, Union
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+import frictionless
+from frictionless import Field, system
+from frictionless.table.label_matching import deduplicate_names
+
+from . import _types
+from ._types import Unsupported, np_bool
+from .errors import TableError, TableReport
+from .reference import DEFAULT_LIMIT_ERRORS, SchemaLike, load_schema, make_resource, validate_reference
+
+__all__ = [
+    "validate_table",
+    "supports",
+    "Support",
+    "DEFAULT_BLOCK_SIZE",
+]
+
+DEFAULT_BLOCK_SIZE = 8 << 20
+
+OnBatch = Callable[[pa.RecordBatch, int], None]
+
+
+@dataclass(frozen=True)
+class Support:
+    """Whether the columnar path can validate a file; ``reason`` says why not."""
+
+    ok: bool
+    reason: str = ""
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+# --------------------------------------------------------------------------- preparation
+
+
+@dataclass
+class _FieldState:
+    number: int  # 1-based field number
+    name: str
+    field: Any  # frictionless Field
+    plan: _types.Plan
+    missing_values: list[str]
+    missing_set: pa.Array
+    required_note: Optional[str]
+    required_value: Any
+    cons_order: list[str]
+    reader: Callable[[Any], tuple]
+    need_keys: bool = False
+    cache: dict = dc_field(default_factory=dict)
+    enum_set: Optional[pa.Array] = None
+    bounds: list[tuple[str, Any]] = dc_field(default_factory=list)
+    lengths: list[tuple[str, int]] = dc_field(default_factory=list)
+
+    def note(self, name: str) -> str:
+        return f'constraint "{name}" is "{self.field.constraints[name]}"'
+
+
+@dataclass
+class _Prepared:
+    path: str
+    encoding: str
+    dialect: Any  # python csv dialect
+    labels: list[str]
+    fields: list[_FieldState]
+    header_errors: list[TableError]
+    unique: list[int]  # indexes into fields
+    pk: list[int]  # indexes into fields (schema.primary_key order), [] if none
+    arrow_encoding: str
+
+
+def _missing_values(field: Any) -> list[str]:
+    if not field.has_defined("missing_values") and field.schema:
+        return list(field.schema.missing_values)
+    return list(field.missing_values)
+
+
+def _field_state(number: int, field: Any) -> _FieldState:
+    plan = _types.make_plan(field)
+    constraints = field.constraints or {}
+    cons_order = [
+        name for name in field.supported_constraints if constraints.get(name) is not None
+    ]
+    missing_values = _missing_values(field)
+    state = _FieldState(
+        number=number,
+        name=field.name,
+        field=field,
+        plan=plan,
+        missing_values=missing_values,
+        missing_set=pa.array([str(v) for v in missing_values], pa.string()),
+        required_note=None,
+        required_value=constraints.get("required"),
+        cons_order=cons_order,
+        reader=field.create_cell_reader(),
+    )
+    if "required" in cons_order and constraints["required"]:
+        state.required_note = state.note("required")
+    for name in _types.BOUNDS:
+        if name in cons_order:
+            state.bounds.append((name, plan.order_py(plan.value_reader(constraints[name]))))
+    for name in ("minLength", "maxLength"):
+        if name in cons_order:
+            state.lengths.append((name, constraints[name]))
+    if "enum" in cons_order and plan.supports_keys:
+        keys = plan.enum_keys()
+        state.enum_set = pa.array(keys, plan.key_type if keys else pa.string())
+    return state
+
+
+def _header_errors(labels: list[str], fields: list[Any]) -> list[TableError]:
+    """Frictionless' ``Header`` checks for ``fieldsMatch: exact`` (labels by position)."""
+    errors: list[TableError] = []
+    for number in range(len(fields) + 1, len(labels) + 1):
+        errors.append(TableError("extra-label", 1, number, "", labels[number - 1], ""))
+    for offset, field in enumerate(fields[len(labels):]):
+        errors.append(TableError("missing-label", 1, len(labels) + 1 + offset, field.name, "", ""))
+    for number, (field, label) in enumerate(zip(fields, labels), start=1):
+        if not label:
+            errors.append(TableError("blank-label", 1, number, field.name, "", ""))
+        if label:
+            seen = [k for k, other in enumerate(labels[: number - 1], start=1) if other == label]
+            if seen:
+                note = 'at position "%s"' % ", ".join(map(str, seen))
+                errors.append(TableError("duplicate-label", 1, number, field.name, label, note))
+                label = None
+        if label and label != field.name:
+            errors.append(TableError("incorrect-label", 1, number, field.name, label, ""))
+    return errors
+
+
+def _ascii_compatible(encoding: str) -> bool:
+    probe = 'a,;|\t"\r\n0'
+    try:
+        if codecs.lookup(encoding).name in ("utf-16", "utf-32", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"):
+            return False
+        return probe.encode(encoding) == probe.encode("ascii")
+    except (LookupError, UnicodeError):
+        return False
+
+
+def _has_blank_lines(path: str) -> bool:
+    """Could the file contain a blank line (conservatively: also inside quoted values)?"""
+    tail = b""
+    with open(path, "rb") as fh:
+        while True:
+            chunk = fh.read(16 << 20)
+            if not chunk:
+                return False
+            data = tail + chunk
+            if b"\n\n" in data or b"\r\r" in data or b"\n\r" in data:
+                return True
+            tail = chunk[-1:]
+
+
+def _prepare(
+    path: Union[str, os.PathLike],
+    schema: SchemaLike,
+    *,
+    encoding: Optional[str],
+    delimiter: Optional[str],
+) -> _Prepared:
+    path = os.fspath(path)
+    if not os.path.isfile(path):
+        raise Unsupported("not a local file")
+    try:
+        schema_obj = load_schema(schema)
+    except frictionless.FrictionlessException as exc:
+        raise Unsupported(f"invalid schema: {exc.error.note}") from None
+    try:
+        resource = make_resource(path, schema_obj, encoding=encoding, delimiter=delimiter)
+    except frictionless.FrictionlessException as exc:
+        raise Unsupported(f"resource: {exc.error.note}") from None
+    if resource.format not in ("csv", "tsv"):
+        raise Unsupported(f'format "{resource.format}" is read by Frictionless')
+    if resource.compression:
+        raise Unsupported("compressed file")
+    if schema_obj.foreign_keys:
+        raise Unsupported("foreignKeys")
+    if schema_obj.has_defined("fields_match") and schema_obj.fields_match != "exact":
+        raise Unsupported(f'fieldsMatch "{schema_obj.fields_match}"')
+    previous = system.trusted
+    system.trusted = True
+    try:
+        try:
+            resource.to_descriptor(validate=True)
+        except frictionless.FrictionlessException as exc:
+            raise Unsupported(f"invalid metadata: {exc.error.note}") from None
+        try:
+            resource.open()
+        except frictionless.FrictionlessException as exc:
+            raise Unsupported(f"cannot open: {exc.error.note}") from None
+        try:
+            enc = resource.encoding
+            labels = list(resource.labels)
+            fragment_empty = not resource.fragment
+            dialect = resource.dialect
+            control = dialect.get_control("csv")
+            py_dialect = control.to_python()
+        finally:
+            resource.close()
+    finally:
+        system.trusted = previous
+    if not labels:
+        raise Unsupported("no header labels (empty file or blank first line)")
+    if dialect.to_descriptor().keys() - {"csv"}:
+        raise Unsupported("non-default dialect")
+    if py_dialect.skipinitialspace:
+        raise Unsupported("sniffed dialect has skipInitialSpace")
+    if py_dialect.escapechar:
+        raise Unsupported("escape character")
+    if not py_dialect.doublequote or py_dialect.quoting != csv.QUOTE_MINIMAL:
+        raise Unsupported("quoting mode")
+    if len(py_dialect.delimiter) != 1 or len(py_dialect.quotechar or "") != 1:
+        raise Unsupported("delimiter/quote char")
+    if not _ascii_compatible(enc):
+        raise Unsupported(f'encoding "{enc}"')
+    del fragment_empty
+
+    # The fields the rows are checked against: the schema field at each label's position,
+    # an "any" field named after the label for labels beyond the schema (Frictionless'
+    # Header.get_expected_fields, fieldsMatch "exact").
+    schema_fields = list(schema_obj.fields)
+    names = deduplicate_names(
+        [schema_fields[i].name if i < len(schema_fields) else label for i, label in enumerate(labels)]
+    )
+    expected: list[Any] = []
+    for i, name in enumerate(names):
+        if i < len(schema_fields):
+            expected.append(schema_fields[i])
+        else:
+            expected.append(Field.from_descriptor({"name": name, "type": "any"}))
+    states = [_field_state(i + 1, f) for i, f in enumerate(expected)]
+    by_name = {s.name: i for i, s in enumerate(states)}
+    unique = [i for i, s in enumerate(states) if (s.field.constraints or {}).get("unique")]
+    pk_names = list(schema_obj.primary_key)
+    pk: list[int] = []
+    if pk_names and set(pk_names).issubset(by_name):
+        pk = [by_name[n] for n in pk_names]
+    for i in set(unique) | set(pk):
+        if not states[i].plan.supports_keys:
+            raise Unsupported(f'unique/primaryKey on a {states[i].field.type} field')
+        states[i].need_keys = True
+    if any("" not in s.missing_values for s in states) and _has_blank_lines(path):
+        raise Unsupported('blank lines in a file where "" is not a missing value')
+    arrow_encoding = "utf8" if codecs.lookup(enc).name in ("utf-8", "utf-8-sig") else enc
+    return _Prepared(
+        path=path,
+        encoding=enc,
+        dialect=py_dialect,
+        labels=labels,
+        fields=states,
+        header_errors=_header_errors(labels, schema_fields),
+        unique=unique,
+        pk=pk,
+        arrow_encoding=arrow_encoding,
+    )
+
+
+def supports(
+    path: Union[str, os.PathLike],
+    schema: SchemaLike,
+    *,
+    encoding: Optional[str] = None,
+    delimiter: Optional[str] = None,
+) -> Support:
+    """Can ``validate_table`` check this file column-wise (else it uses Frictionless)?
+
+    Cheap: reads Frictionless' sample (and scans bytes for blank lines only when a column
+    does not treat ``""`` as missing). A file can still fall back mid-read (e.g. invalid
+    UTF-8 deep in the file); ``TableReport.engine`` is the final word.
+    """
+    try:
+        _prepare(path, schema, encoding=encoding, delimiter=delimiter)
+    except Unsupported as exc:
+        return Support(False, str(exc))
+    return Support(True)
+
+
+# --------------------------------------------------------------------------- per batch
+
+
+@dataclass
+class _Cells:
+    """The outcome of one field over one batch."""
+
+    absent: np.ndarray
+    blank: np.ndarray  # absent or missing value (Frictionless' "blank cell")
+    none: np.ndarray  # parsed value is None (blank or type error)
+    has_err: np.ndarray
+    errs: dict[int, list[tuple[str, str, str]]]  # row index -> [(type, note, cell)]
+    keys: Optional[pa.Array] = None  # canonical keys (garbage where none)
+    nan: Optional[np.ndarray] = None  # NaN values: equal to nothing, not even themselves
+
+
+def _check_field(st: _FieldState, arr: pa.Array, row_numbers: np.ndarray) -> _Cells:
+    plan = st.plan
+    n = len(arr)
+    absent = np_bool(arr.is_null())
+    if len(st.missing_values):
+        missing = np_bool(pc.is_in(arr, value_set=st.missing_set)) & ~absent
+    else:
+        missing = np.zeros(n, dtype=bool)
+    blank = absent | missing
+    valued = ~blank
+    fast = plan.fast(arr, valued)
+    ok = fast.ok & valued
+    violations: list[tuple[str, np.ndarray]] = []  # fast cells only
+
+    # minimum/maximum/exclusive*: exact in int64; in float64 the cells too close to the
+    # bound to decide are handed to Frictionless' reader (Decimal) instead
+    for name, bound in st.bounds:
+        order = fast.order
+        if plan.order_kind == "int":
+            b = int(bound)
+            if b > _types.INT64_MAX or b < _types.INT64_MIN:
+                big = b > 0
+                lt = np.full(n, big)
+                eq = np.zeros(n, dtype=bool)
+            else:
+                lt = order < b
+                eq = order == b
+        else:
+            fb = float(bound)
+            diff = order - fb
+            tol = 1e-9 * max(abs(fb), 1e-300) if np.isfinite(fb) else 0.0
+            with np.errstate(invalid="ignore"):
+                unsure = ~(np.abs(diff) > tol)
+            ok &= ~unsure
+            lt = diff < 0
+            eq = np.zeros(n, dtype=bool)
+        if name == "minimum":
+            bad = lt
+        elif name == "maximum":
+            bad = ~lt & ~eq
+        elif name == "exclusiveMinimum":
+            bad = lt | eq
+        else:
+            bad = ~lt
+        violations.append((name, bad))
+    if st.lengths:
+        length = pc.utf8_length(pc.fill_null(arr, "")).to_numpy(zero_copy_only=False)
+        for name, limit in st.lengths:
+            violations.append((name, length < limit if name == "minLength" else length > limit))
+    if "pattern" in st.cons_order:
+        tr = plan.translation
+        if tr is None:
+            ok[:] = False
+        else:
+            matched = np_bool(pc.match_substring_regex(pc.fill_null(arr, ""), tr.re2))
+            unsure = np_bool(pc.match_substring(pc.fill_null(arr, ""), "\n"))
+            if tr.unicode_sensitive:
+                unsure |= ~np_bool(pc.match_substring_regex(pc.fill_null(arr, ""), r"\A[ -~]*\z"))
+            ok &= ~unsure
+            violations.append(("pattern", ~matched))
+    keys = None
+    if st.enum_set is not None or st.need_keys:
+        keys = fast.canon() if fast.canon is not None else None
+    if st.enum_set is not None:
+        inside = np_bool(pc.is_in(keys, value_set=st.enum_set)) if keys is not None else np.zeros(n, bool)
+        violations.append(("enum", ~inside))
+
+    residual = valued & ~ok
+    type_err = np.zeros(n, dtype=bool)
+    errs: dict[int, list[tuple[str, str, str]]] = {}
+    has_err = np.zeros(n, dtype=bool)
+
+    # fast cells breaking constraints, in Frictionless' constraint order
+    if violations:
+        order_index = {name: k for k, name in enumerate(st.cons_order)}
+        violations.sort(key=lambda v: order_index[v[0]])
+        any_bad = np.zeros(n, dtype=bool)
+        for _, bad in violations:
+            any_bad |= bad
+        any_bad &= ok
+        if any_bad.any():
+            idx = np.nonzero(any_bad)[0]
+            cells = arr.take(pa.array(idx)).to_pylist()
+            for pos, i in enumerate(idx):
+                errs[int(i)] = [
+                    ("constraint-error", st.note(name), cells[pos]) for name, bad in violations if bad[i]
+                ]
+            has_err |= any_bad
+
+    # required on blank cells
+    if st.required_note is not None:
+        req = blank
+        if req.any():
+            idx = np.nonzero(req)[0]
+            cells = arr.take(pa.array(idx)).to_pylist()
+            for pos, i in enumerate(idx):
+                errs[int(i)] = [("constraint-error", st.required_note, str(cells[pos]))]
+            has_err |= req
+
+    # residual cells: Frictionless' own reader, once per distinct value
+    res_keys: dict[int, Any] = {}
+    if residual.any():
+        idx = np.nonzero(residual)[0]
+        values = arr.take(pa.array(idx))
+        uniq = pc.unique(values)
+        positions = pc.index_in(values, value_set=uniq).to_numpy(zero_copy_only=False)
+        outcomes = [_read(st, v) for v in uniq.to_pylist()]
+        for pos, i in enumerate(idx):
+            kind, notes, key, raw = outcomes[positions[pos]]
+            if notes:
+                errs[int(i)] = [(kind, note, raw) for note in notes]
+                has_err[i] = True
+                if kind == "type-error":
+                    type_err[i] = True
+            if key is not None:
+                res_keys[int(i)] = key
+    none = blank | type_err
+    nan = None
+    if st.need_keys:
+        keys, nan = _merge_keys(st, keys, res_keys, n, row_numbers)
+    return _Cells(absent=absent, blank=blank, none=none, has_err=has_err, errs=errs, keys=keys, nan=nan)
+
+
+def _read(st: _FieldState, raw: str) -> tuple:
+    """Frictionless' verdict on one residual value: (error type, notes, key, raw)."""
+    hit = st.cache.get(raw)
+    if hit is not None:
+        return hit
+    value, notes = st.reader(raw)
+    key = None
+    if notes and "type" in notes:
+        out = ("type-error", [notes["type"]], None, raw)
+    else:
+        if st.need_keys:
+            key = st.plan.canon_py(value)
+        out = ("constraint-error", list(notes.values()) if notes else [], key, raw)
+    if len(st.cache) > 100_000:
+        st.cache.clear()
+    st.cache[raw] = out
+    return out
+
+
+def _merge_keys(st, keys, res_keys, n, row_numbers) -> tuple[pa.Array, np.ndarray]:
+    key_type = st.plan.key_type
+    if keys is None:
+        keys = pa.nulls(n, key_type)
+    if isinstance(keys, pa.ChunkedArray):
+        keys = keys.combine_chunks()
+    if key_type == pa.int64():
+        keys = keys.cast(pa.int64())
+    else:
+        keys = keys.cast(pa.large_string())
+    nan = np.zeros(n, dtype=bool)
+    if res_keys:
+        idx = sorted(res_keys)
+        values = []
+        for i in idx:
+            k = res_keys[i]
+            if k is _types.NAN:
+                # canonical number keys never start with "nan#": this one equals nothing
+                k = "nan#%d" % row_numbers[i]
+                nan[i] = True
+            values.append(k)
+        mask = np.zeros(n, dtype=bool)
+        mask[idx] = True
+        keys = pc.replace_with_mask(keys, pa.array(mask), pa.array(values, key_type))
+    return keys, nan
+
+
+# --------------------------------------------------------------------------- rows
+
+
+@dataclass
+class _Row:
+    number: int
+    cells: dict[int, list[tuple[str, str, str]]]  # field index -> errors
+    extra: list[tuple[int, str]]
+    missing: list[int]
+    blank: bool
+    pk_all_none: bool
+
+
+def _compose(
+    row: Optional[_Row],
+    prep: _Prepared,
+    row_number: int,
+    dups: dict[int, tuple[int, str]],
+    pk_dup: Optional[int],
+) -> list[TableError]:
+    """The errors of one row in the order Frictionless emits them (see module doc)."""
+    fields = prep.fields
+    out: list[TableError] = []
+    processed: set[int] = set()
+    full = False
+
+    def proc(j: int) -> None:
+        if j in processed:
+            return
+        processed.add(j)
+        if row is not None:
+            for kind, note, cell in row.cells.get(j, ()):
+                st = fields[j]
+                out.append(TableError(kind, row_number, st.number, st.name, cell, note))
+
+    def full_process() -> None:
+        nonlocal full, out
+        if full:
+            return
+        full = True
+        for j in range(len(fields)):
+            proc(j)
+        if row is not None:
+            for number, cell in row.extra:
+                out.append(TableError("extra-cell", row_number, number, "", cell, ""))
+            for j in row.missing:
+                st = fields[j]
+                out.append(TableError("missing-cell", row_number, st.number, st.name, "", ""))
+            if row.blank:
+                out = [TableError("blank-row", row_number, None, None, None, "")]
+
+    for j in prep.unique:
+        proc(j)
+        if j in dups:
+            full_process()
+            prev, cell = dups[j]
+            st = fields[j]
+            note = "the same as in the row at position %s" % prev
+            out.append(TableError("unique-error", row_number, st.number, st.name, cell, note))
+    if prep.pk:
+        for j in prep.pk:
+            proc(j)
+        if row is not None and row.pk_all_none:
+            full_process()
+            note = 'cells composing the primary keys are all "None"'
+            out.append(TableError("primary-key", row_number, None, None, None, note))
+        elif pk_dup is not None:
+            full_process()
+            note = "the same as in the row at position %s" % pk_dup
+            out.append(TableError("primary-key", row_number, None, None, None, note))
+    full_process()
+    return out
+
+
+# --------------------------------------------------------------------------- reading
+
+
+class _Reader:
+    """pyarrow batches with every CSV record in place, numbered like Frictionless."""
+
+    def __init__(self, prep: _Prepared, block_size: int) -> None:
+        self.prep = prep
+        self.width = len(prep.labels)
+        self.names = [f"c{i}" for i in range(self.width)]
+        self.invalid: list[tuple[int, str]] = []
+        d = prep.dialect
+
+        def handler(row: Any) -> str:
+            if row.number is None:
+                raise Unsupported("pyarrow did not number an irregular row")
+            self.invalid.append((row.number, row.text))
+            return "skip"
+
+        self.reader = pacsv.open_csv(
+            prep.path,
+            read_options=pacsv.ReadOptions(
+                use_threads=False,  # record numbers of irregular rows need a serial parse
+                block_size=block_size,
+                column_names=self.names,
+                encoding=prep.arrow_encoding,
+            ),
+            parse_options=pacsv.ParseOptions(
+                delimiter=d.delimiter,
+                quote_char=d.quotechar,
+                double_quote=True,
+                escape_char=False,
+                newlines_in_values=True,
+                ignore_empty_lines=False,
+                invalid_row_handler=handler,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in self.names},
+                null_values=[],
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+                check_utf8=True,
+            ),
+        )
+        self.next_row = 1
+        self.extra: dict[int, list[str]] = {}
+
+    def _parse_text(self, text: str) -> list[str]:
+        records = list(csv.reader(io.StringIO(text, newline=""), dialect=self.prep.dialect))
+        if not records:
+            return []
+        if len(records) != 1:
+            raise Unsupported("an irregular row parses differently in pyarrow and Python csv")
+        return records[0]
+
+    def _irregular_batch(self, items: list[tuple[int, str]]) -> pa.RecordBatch:
+        columns: list[list[Optional[str]]] = [[] for _ in range(self.width)]
+        for number, text in items:
+            cells = self._parse_text(text)
+            if len(cells) > self.width:
+                self.extra[number] = cells[self.width:]
+            for i in range(self.width):
+                columns[i].append(cells[i] if i < len(cells) else None)
+        return pa.RecordBatch.from_arrays([pa.array(c, pa.string()) for c in columns], names=self.names)
+
+    def __iter__(self):
+        """Yields (batch, row_numbers) with contiguous row numbers."""
+        for batch in self.reader:
+            n = batch.num_rows
+            start = self.next_row
+            pending = [item for item in self.invalid if item[0] >= start]
+            if n == 0:
+                continue
+            if not pending:
+                numbers = np.arange(start, start + n, dtype=np.int64)
+                merged = batch
+            else:
+                bad = np.array([number for number, _ in pending], dtype=np.int64)
+                candidates = np.arange(start, start + n + len(bad), dtype=np.int64)
+                numbers = np.setdiff1d(candidates, bad, assume_unique=True)[:n]
+                last = numbers[-1]
+                inside = [item for item in pending if item[0] < last]
+                self.invalid = [item for item in pending if item[0] > last]
+                if inside:
+                    extra = self._irregular_batch(inside)
+                    all_numbers = np.concatenate([numbers, np.array([x[0] for x in inside], np.int64)])
+                    order = np.argsort(all_numbers, kind="stable")
+                    table = pa.Table.from_batches([batch, extra])
+                    merged = table.take(pa.array(order)).combine_chunks().to_batches()[0]
+                    numbers = all_numbers[order]
+                else:
+                    merged = batch
+            if not pending:
+                self.invalid = []
+            if numbers[0] != start or numbers[-1] - numbers[0] + 1 != len(numbers):
+                raise Unsupported("row numbering mismatch between pyarrow and Python csv")
+            self.next_row = int(numbers[-1]) + 1
+            yield merged, numbers
+        if self.invalid:
+            items = sorted(self.invalid)
+            numbers = np.array([x[0] for x in items], dtype=np.int64)
+            if numbers[0] != self.next_row or numbers[-1] - numbers[0] + 1 != len(numbers):
+                raise Unsupported("row numbering mismatch at the end of the file")
+            self.invalid = []
+            self.next_row = int(numbers[-1]) + 1
+            yield self._irregular_batch(items), numbers
+
+
+@dataclass
+class _KeyStore:
+    keys: list[pa.Array] = dc_field(default_factory=list)
+    rows: list[np.ndarray] = dc_field(default_factory=list)
+    raws: list[pa.Array] = dc_field(default_factory=list)
+
+    def add(self, keys: pa.Array, rows: np.ndarray, raws: Optional[pa.Array]) -> None:
+        if len(keys):
+            self.keys.append(keys)
+            self.rows.append(rows)
+            if raws is not None:
+                self.raws.append(raws)
+
+    def duplicates(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(row, previous row with the same key, index into the stored arrays)."""
+        if not self.keys:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, empty
+        keys = pa.chunked_array(self.keys).combine_chunks()
+        rows = np.concatenate(self.rows)
+        table = pa.table({"k": keys, "r": pa.array(rows)})
+        idx = pc.sort_indices(table, sort_keys=[("k", "ascending"), ("r", "ascending")])
+        idx_np = idx.to_numpy(zero_copy_only=False)
+        sorted_keys = keys.take(idx)
+        same = np_bool(pc.equal(sorted_keys.slice(1), sorted_keys.slice(0, len(sorted_keys) - 1)))
+        r_sorted = rows[idx_np]
+        return r_sorted[1:][same], r_sorted[:-1][same], idx_np[1:][same]
+
+
+def _composite_key(
+    parts: list[pa.Array], none: list[np.ndarray], nans: list[np.ndarray], rows: np.ndarray
+) -> pa.Array:
+    """One string per row for a composite primary key: tuple equality incl. None == None."""
+    pieces = []
+    for arr, is_none in zip(parts, none):
+        text = arr.cast(pa.large_string())
+        length = pc.cast(pc.utf8_length(pc.fill_null(text, "")), pa.large_string())
+        coded = pc.binary_join_element_wise(pa.scalar("\x01", pa.large_string()), length, ":", pc.fill_null(text, ""), "")
+        coded = pc.if_else(pa.array(is_none), pa.scalar("\x00", pa.large_string()), coded)
+        pieces.append(coded)
+    key = pc.binary_join_element_wise(*pieces, pa.scalar("", pa.large_string()))
+    nan = np.zeros(len(rows), dtype=bool)
+    for mask in nans:
+        nan |= mask
+    if nan.any():
+        # a tuple holding a NaN equals no other tuple
+        marker = pa.array(["\x02%d" % r for r in rows[nan]], pa.large_string())
+        key = pc.replace_with_mask(key, pa.array(nan), marker)
+    return key
+
+
+# --------------------------------------------------------------------------- main entry
+
+
+def validate_table(
+    path: Union[str, os.PathLike],
+    schema: SchemaLike,
+    *,
+    encoding: Optional[str] = None,
+    delimiter: Optional[str] = None,
+    on_batch: Optional[OnBatch] = None,
+    limit_errors: int = DEFAULT_LIMIT_ERRORS,
+    block_size: int = DEFAULT_BLOCK_SIZE,
+    fallback: bool = True,
+    stop_at_limit: bool = True,
+) -> TableReport:
+    """Validate a CSV file against a Table Schema; same errors as ``frictionless validate``.
+
+    ``on_batch(batch, first_row_number)`` is called for every ``pyarrow.RecordBatch`` of the
+    data rows (all columns as strings named by their schema field, null = cell absent from
+    a short row; row numbers contiguous, header = row 1) so other scans reuse this parse.
+    ``limit_errors`` (0 = none) stops reading where Frictionless would; with
+    ``stop_at_limit=False`` the remaining batches are still passed to ``on_batch`` (but not
+    validated). If the columnar path cannot handle the file, Frictionless validates it
+    (unless ``fallback=False``, which raises ``Unsupported``); then ``on_batch`` is not
+    called for a file the columnar path refused up front.
+    """
+    started = time.perf_counter()
+    try:
+        prep = _prepare(path, schema, encoding=encoding, delimiter=delimiter)
+    except Unsupported as exc:
+        if not fallback:
+            raise
+        return validate_reference(
+            path, schema, encoding=encoding, delimiter=delimiter, limit_errors=limit_errors,
+            fallback_reason=str(exc),
+        )
+    try:
+        report = _validate(prep, on_batch, limit_errors, block_size, stop_at_limit)
+    except (Unsupported, pa.ArrowException, UnicodeError, csv.Error) as exc:
+        if not fallback:
+            raise Unsupported(str(exc)) from exc
+        report = validate_reference(
+            path, schema, encoding=encoding, delimiter=delimiter, limit_errors=limit_errors,
+            fallback_reason=f"columnar read abandoned: {exc}",
+        )
+        report.batches_complete = False
+        return report
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _validate(
+    prep: _Prepared,
+    on_batch: Optional[OnBatch],
+    limit_errors: int,
+    block_size: int,
+    stop_at_limit: bool,
+) -> TableReport:
+    fields = prep.fields
+    width = len(fields)
+    names = [st.name for st in fields]
+    reader = _Reader(prep, block_size)
+    rows_map: dict[int, _Row] = {}
+    stores = {j: _KeyStore() for j in prep.unique}
+    pk_store = _KeyStore()
+    keep_raw = {j for j in prep.unique if not fields[j].plan.cell_from_key}
+    count = len(prep.header_errors)
+    data_rows = 0
+    cutoff: Optional[int] = None
+    batches_complete = True
+    first = True
+
+    for batch, numbers in reader:
+        if first:
+            first = False
+            if numbers[0] != 1:
+                raise Unsupported("header row not read as the first record")
+            batch = batch.slice(1)
+            numbers = numbers[1:]
+        n = batch.num_rows
+        if n == 0:
+            continue
+        if cutoff is not None:
+            # limit reached: the rest is only for the caller's scans
+            if on_batch is not None:
+                on_batch(batch.rename_columns(names), int(numbers[0]))
+            continue
+
+        results = [_check_field(st, batch.column(j), numbers) for j, st in enumerate(fields)]
+        flag = np.zeros(n, dtype=bool)
+        any_absent = np.zeros(n, dtype=bool)
+        blank_all = np.ones(n, dtype=bool)
+        for res in results:
+            flag |= res.has_err
+            any_absent |= res.absent
+            blank_all &= res.blank
+        pk_all_none = np.zeros(n, dtype=bool)
+        if prep.pk:
+            pk_all_none = np.ones(n, dtype=bool)
+            for j in prep.pk:
+                pk_all_none &= results[j].none
+        extra_rows = np.zeros(n, dtype=bool)
+        if reader.extra:
+            extra_rows = np.isin(numbers, np.fromiter(reader.extra, dtype=np.int64))
+        flag |= any_absent | blank_all | pk_all_none | extra_rows
+
+        stop_at = n  # rows [0, stop_at) of this batch are validated
+        for i in np.nonzero(flag)[0]:
+            number = int(numbers[i])
+            row = _Row(
+                number=number,
+                cells={j: res.errs[int(i)] for j, res in enumerate(results) if int(i) in res.errs},
+                extra=[(width + 1 + k, cell) for k, cell in enumerate(reader.extra.pop(number, []))],
+                missing=[j for j, res in enumerate(results) if res.absent[i]],
+                blank=bool(blank_all[i]),
+                pk_all_none=bool(pk_all_none[i]),
+            )
+            rows_map[number] = row
+            count += len(_compose(row, prep, number, {}, None))
+            if limit_errors and count >= limit_errors:
+                stop_at = int(i) + 1
+                cutoff = number
+                break
+
+        # keys of the validated rows, for unique/primaryKey
+        sel = slice(0, stop_at)
+        for j in prep.unique:
+            res = results[j]
+            keep = ~res.none[sel]
+            idx = pa.array(np.nonzero(keep)[0])
+            raws = batch.column(j).take(idx) if j in keep_raw else None
+            stores[j].add(res.keys.take(idx), numbers[sel][keep], raws)
+        if prep.pk:
+            keep = ~pk_all_none[sel]
+            idx = pa.array(np.nonzero(keep)[0])
+            if len(prep.pk) == 1:
+                key = results[prep.pk[0]].keys.take(idx)
+            else:
+                parts = [results[j].keys.slice(0, stop_at).take(idx) for j in prep.pk]
+                nones = [results[j].none[sel][keep] for j in prep.pk]
+                nans = [results[j].nan[sel][keep] for j in prep.pk]
+                key = _composite_key(parts, nones, nans, numbers[sel][keep])
+            pk_store.add(key, numbers[sel][keep], None)
+
+        data_rows += stop_at
+        if on_batch is not None:
+            on_batch(batch.slice(0, stop_at).rename_columns(names), int(numbers[0]))
+            if stop_at < n and not stop_at_limit:
+                on_batch(batch.slice(stop_at).rename_columns(names), int(numbers[stop_at]))
+        if cutoff is not None and stop_at_limit:
+            batches_complete = False
+            break
+
+    # unique / primary key duplicates (a row's note names the latest previous occurrence)
+    dups: dict[int, dict[int, tuple[int, str]]] = {}
+    for j in prep.unique:
+        st = fields[j]
+        rows, prev, index = stores[j].duplicates()
+        if not len(rows):
+            continue
+        store = stores[j]
+        if st.plan.cell_from_key:
+            keys = pa.chunked_array(store.keys).combine_chunks()
+            cells = [st.plan.key_to_cell(k) for k in keys.take(pa.array(index)).to_pylist()]
+        else:
+            raws = pa.chunked_array(store.raws).combine_chunks().take(pa.array(index)).to_pylist()
+            cells = [str(st.reader(raw)[0]) for raw in raws]
+        for r, p, cell in zip(rows.tolist(), prev.tolist(), cells):
+            dups.setdefault(r, {})[j] = (p, cell)
+    pk_dups: dict[int, int] = {}
+    if prep.pk:
+        rows, prev, _ = pk_store.duplicates()
+        pk_dups = dict(zip(rows.tolist(), prev.tolist()))
+
+    errors = list(prep.header_errors)
+    for number in sorted(set(rows_map) | set(dups) | set(pk_dups)):
+        if cutoff is not None and number > cutoff:
+            break
+        errors.extend(_compose(rows_map.get(number), prep, number, dups.get(number, {}), pk_dups.get(number)))
+        if limit_errors and len(errors) >= limit_errors:
+            break
+    partial = False
+    warnings: list[str] = []
+    if limit_errors and data_rows and len(errors) >= limit_errors:
+        errors = errors[:limit_errors]
+        partial = True
+        warnings.append(f"reached error limit: {limit_errors}")
+    return TableReport(
+        path=prep.path,
+        errors=errors,
+        engine="columnar",
+        rows=data_rows,
+        partial=partial,
+        encoding=prep.encoding,
+        delimiter=prep.dialect.delimiter,
+        labels=list(prep.labels),
+        warnings=warnings,
+        batches_complete=batches_complete,
+    )
