@@ -54,6 +54,9 @@ CKAN_PIP_SPEC = [
 ]
 APT_PACKAGES = ["postgresql", "redis-server", "gcc", "libpq-dev", "python3-dev", "libmagic1"]
 CKAN_PLUGINS = "activity scheming_datasets hierarchy_display hierarchy_form"
+# The project's own CKAN extension (thai_gdc's validator changes), loaded when present.
+PROJECT_EXT_DIR = DEVSTACK / "ckanext-gdc"
+PROJECT_EXT_PLUGIN = "gdc_datagoth"
 ADMIN_USER = "devstack_admin"
 SCHEMA_MODULE = "catalog.profile.scheming"
 FALLBACK_SCHEMA = "ckanext.scheming:ckan_dataset.yaml"
@@ -431,6 +434,33 @@ def install_ckan() -> None:
     return None
 
 
+def install_project_extension() -> bool:
+    """pip-installs devstack/ckanext-gdc into the CKAN venv (again whenever its files change).
+    Returns whether the extension is available."""
+    stamp = CKAN_DIR / "ckanext-gdc.installed"
+    if not (PROJECT_EXT_DIR / "pyproject.toml").exists():
+        if stamp.exists():
+            run([str(VENV / "bin" / "pip"), "uninstall", "-y", "-q", "ckanext-gdc-datagoth"],
+                log=CKAN_DIR / "install.log", check=False)
+            stamp.unlink()
+        return False
+    files = sorted(f for f in PROJECT_EXT_DIR.rglob("*") if f.is_file() and
+                   not ({"build", "__pycache__"} & set(f.relative_to(PROJECT_EXT_DIR).parts))
+                   and ".egg-info" not in str(f))
+    want = digest(*[x for f in files for x in (str(f.relative_to(PROJECT_EXT_DIR)), f.read_bytes())])
+    if stamp.exists() and stamp.read_text() == want:
+        return True
+    say(f"installing {PROJECT_EXT_DIR.relative_to(REPO)} into the CKAN venv")
+    with tempfile.TemporaryDirectory(dir=STATE) as tmp:  # build outside the repo
+        src = Path(tmp) / "src"
+        shutil.copytree(PROJECT_EXT_DIR, src, ignore=shutil.ignore_patterns(
+            "build", "__pycache__", "*.egg-info"))
+        run([str(VENV / "bin" / "pip"), "install", "-q", "--no-deps", str(src)],
+            log=CKAN_DIR / "install.log")
+    stamp.write_text(want)
+    return True
+
+
 def solr_sources_digest() -> str:
     """What the Maven build depends on (pom + Java sources; not the Solr conf files)."""
     root = DEVSTACK / "solr"
@@ -687,7 +717,7 @@ def ini_set(text: str, section: str, values: dict[str, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def ensure_ckan_config(schemas: str) -> None:
+def ensure_ckan_config(schemas: str, plugins: str) -> None:
     log = CKAN_DIR / "bootstrap.log"
     if not CKAN_INI.exists():
         run([ckan_bin("ckan"), "generate", "config", str(CKAN_INI)], log=log, cwd=CKAN_DIR)
@@ -699,7 +729,7 @@ def ensure_ckan_config(schemas: str) -> None:
         "solr_url": f"http://127.0.0.1:{PORTS['solr']}/solr/ckan",
         "ckan.redis.url": f"redis://127.0.0.1:{PORTS['redis']}/0",
         "ckan.storage_path": str(storage),
-        "ckan.plugins": CKAN_PLUGINS,
+        "ckan.plugins": plugins,
         "scheming.dataset_schemas": schemas,
         "scheming.presets": "ckanext.scheming:presets.json",
         "scheming.dataset_fallback": "false",
@@ -769,7 +799,8 @@ def ensure_ckan(svc: Service) -> None:
            "--error-logfile", "-", "--capture-output", "wsgi:application"]
     fingerprint = digest(*cmd, CKAN_INI.read_bytes(), wsgi.read_bytes(),
                          SCHEMA_FILE.read_bytes() if SCHEMA_FILE.exists() else b"",
-                         (CKAN_DIR / "venv.installed").read_text())
+                         (CKAN_DIR / "venv.installed").read_text(),
+                         *[f.read_text() for f in CKAN_DIR.glob("ckanext-*.installed")])
     if svc.is_current(fingerprint, ckan_ready):
         return
     if svc.pid() is not None:
@@ -829,13 +860,16 @@ def cmd_up() -> None:
                 solr_build.terminate()
                 solr_build.wait()
             raise
+        plugins = CKAN_PLUGINS
+        if install_project_extension():
+            plugins += " " + PROJECT_EXT_PLUGIN
         finish_solr_build(solr_build)
         if solr_wait is None:
             ensure_solr(svc["solr"])
         else:
             solr_wait()
         schemas = generate_schema()
-        ensure_ckan_config(schemas)
+        ensure_ckan_config(schemas, plugins)
         ensure_db()
         new_token = not TOKEN_FILE.exists()
         ensure_admin_token()
