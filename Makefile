@@ -4,6 +4,8 @@ export PIP_ROOT_USER_ACTION := ignore
 STATE  ?= .devstack
 STAMP  := $(STATE)/.installed-$(shell cat setup.cfg pyproject.toml | cksum | cut -d' ' -f1)
 
+STACK  := devstack/ckan-stack.sh
+
 .PHONY: help install demo test test-fast schemas ckan-up ckan-down ckan-env ckan-status clean
 
 help:           ## list the targets
@@ -28,6 +30,18 @@ test-fast: install  ## the tests that need no CKAN
 
 schemas: install  ## regenerate schemas/*.schema.json from the profile
 	$(PYTHON) -m catalog.profile.jsonschema
+
+ckan-up:        ## install (first run, ~1.5 min) and start the local CKAN + Solr + PostgreSQL + Redis
+	@$(STACK) up
+
+ckan-down:      ## stop the local CKAN stack (by PID)
+	@$(STACK) down
+
+ckan-env:       ## print `export CKAN_URL=... CKAN_API_TOKEN=...` for eval "$$(make -s ckan-env)"
+	@$(STACK) env
+
+ckan-status:    ## what runs, on which ports
+	@$(STACK) status
 
 clean:          ## remove caches (keeps the local CKAN state in .devstack/)
 	rm -rf .pytest_cache .hypothesis build *.egg-info

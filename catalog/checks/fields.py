@@ -155,7 +155,9 @@ def _multi(f: Field, value: Any, profile: Profile, where: Where):
         problems.extend(found)
         if stored is not None and stored not in out:
             out.append(stored)
-    return out, problems
+    # CKAN (scheming multiple_select) stores choices in vocabulary order: normalise to it.
+    order = {v: i for i, v in enumerate(profile.vocab(f).values)}
+    return sorted(out, key=lambda v: order.get(v, len(order))), problems
 
 
 def _bool(f: Field, value: Any, profile: Profile, where: Where):

@@ -126,6 +126,14 @@ def _norm(value: Any) -> Any:
     return str(value).strip()
 
 
+def _in_vocab_order(f: Field, value: Any, profile: Profile) -> Any:
+    vocab = profile.vocab(f)
+    if f.kind != "multi" or not isinstance(value, list) or vocab is None:
+        return value
+    order = {v: i for i, v in enumerate(vocab.values)}
+    return sorted(value, key=lambda v: order.get(v, len(order)))
+
+
 def comparable_package(package: dict[str, Any], profile: Profile) -> dict[str, Any]:
     """Managed fields of a CKAN package (from package_search/show) in the form we send."""
     out: dict[str, Any] = {"private": bool(package.get("private")), STATE: package.get(STATE) or "active"}
@@ -134,7 +142,7 @@ def comparable_package(package: dict[str, Any], profile: Profile) -> dict[str, A
             names = sorted(t["name"] for t in package.get("tags") or [] if isinstance(t, dict))
             out["tags"] = names or None
         else:
-            out[f.name] = _norm(package.get(f.name))
+            out[f.name] = _in_vocab_order(f, _norm(package.get(f.name)), profile)
     return out
 
 
@@ -145,7 +153,7 @@ def comparable_desired(fields: dict[str, Any], profile: Profile) -> dict[str, An
             tags = fields.get("tag_string")
             out["tags"] = sorted(tags.split(",")) if tags else None
         else:
-            out[f.name] = _norm(fields.get(f.name))
+            out[f.name] = _in_vocab_order(f, _norm(fields.get(f.name)), profile)
     return out
 
 

@@ -53,8 +53,10 @@ def dataset_schema(profile: Profile) -> dict[str, Any]:
     fields: list[dict[str, Any]] = []
     for f in profile.dataset_fields.values():
         if f.name == "tags":
+            # required, but satisfied by existing tags (resource_create re-validates package_show
+            # output, which has no tag_string): gdc_tags_required comes from devstack/ckanext-gdc.
             fields.append({"field_name": "tag_string", "label": _label(f), "preset": "tag_string_autocomplete",
-                           "required": True, "validators": "scheming_required tag_string_convert"})
+                           "required": True, "validators": "gdc_tags_required ignore_missing tag_string_convert"})
             continue
         entry = _field(profile, f)
         entry.update(_CORE_DATASET.get(f.name, {}))

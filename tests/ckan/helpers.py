@@ -69,7 +69,7 @@ def snapshot(stack, sfx: str) -> dict[str, dict]:
         for name, pkg in org_packages(stack, f"{agency}-{sfx}").items():
             fields = {k: v for k, v in pkg.items() if k not in (
                 "id", "metadata_modified", "metadata_created", "revision_id", "resources", "organization",
-                "owner_org", "gdc_provenance", "num_resources", "relationships_as_object",
+                "owner_org", "gdc_provenance", "gdc_content_hash", "num_resources", "relationships_as_object",
                 "relationships_as_subject", "groups", "creator_user_id")}
             fields["resources"] = sorted((r["name"], r.get("gdc_sha256"), r.get("url_type"), r["format"])
                                          for r in pkg["resources"])

@@ -216,10 +216,6 @@ def test_bad_token_is_rejected(ckan_stack):
         ckan_stack.client(token="not-a-token").action.api_token_list(user_id="devstack_admin")
 
 
-@pytest.mark.xfail(strict=True, raises=ckanapi.ValidationError, reason=(
-    "gdc_datagoth overrides tag_name_validator only, but CKAN's tag_string_convert calls "
-    "ckan.logic.validators.tag_name_validator directly; the plugin must also provide its own "
-    "tag_string_convert through IValidators (verified: that makes this test pass)"))
 def test_project_extension_accepts_thai_tags_with_marks(ckan, schema, org, unique, cleanup):
     """devstack/ckanext-gdc (gdc_datagoth) is loaded when present: stock CKAN rejects Thai tags
     with vowel/tone marks, data.go.th holds them."""
