@@ -19,8 +19,12 @@ $(STAMP): setup.cfg pyproject.toml
 
 install: $(STAMP)  ## install gdc (editable) with its pinned dependencies
 
-demo: install   ## the main job on the example catalog: validate it
+demo: install   ## the main job on the example catalog: validate, start the local CKAN, publish
 	gdc validate datasets/
+	@$(STACK) up
+	@eval "$$($(STACK) env)" && echo "--- publishing to $$CKAN_URL (the plan it applies, then a summary)" && \
+	  gdc publish datasets/ && \
+	  echo "--- published catalog: $$CKAN_URL/dataset/  (organizations: $$CKAN_URL/organization/)"
 
 test: install   ## run the whole test suite
 	$(PYTHON) -m pytest
