@@ -6,7 +6,7 @@ STAMP  := $(STATE)/.installed-$(shell cat setup.cfg pyproject.toml | cksum | cut
 
 STACK  := devstack/ckan-stack.sh
 
-.PHONY: help install demo test test-fast schemas ckan-up ckan-down ckan-env ckan-status clean
+.PHONY: help install demo test test-fast schemas bench-publish ckan-up ckan-down ckan-env ckan-status clean
 
 help:           ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t18
@@ -46,6 +46,9 @@ ckan-env:       ## print `export CKAN_URL=... CKAN_API_TOKEN=...` for eval "$$(m
 
 ckan-status:    ## what runs, on which ports
 	@$(STACK) status
+
+bench-publish: install  ## publish 500 synthetic datasets, re-run, compare with a naive baseline
+	$(PYTHON) bench/bench_publish.py --datasets 500
 
 clean:          ## remove caches (keeps the local CKAN state in .devstack/)
 	rm -rf .pytest_cache .hypothesis build *.egg-info

@@ -19,6 +19,9 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from catalog import findings as F
 from catalog.findings import Finding
 
+# libyaml's C parser builds the same node tree with the same marks, ~10x faster; the
+# constructor on top stays the safe Python one.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_BYTES = 2 * 1024 * 1024
 MAX_NODES = 50_000
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
@@ -55,7 +58,7 @@ class _TooLarge(Exception):
 
 
 class _Builder:
-    def __init__(self, loader: yaml.SafeLoader, doc: YamlDocument):
+    def __init__(self, loader: "yaml.SafeLoader", doc: YamlDocument):
         self.loader = loader
         self.doc = doc
         self.count = 0
@@ -127,7 +130,7 @@ def parse_text(text: str, file: str) -> YamlDocument:
     ):
         doc.findings.append(F.error("YAML_EMPTY", file=file, line=1))
         return doc
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
