@@ -21,6 +21,7 @@ PROVENANCE = "gdc_provenance"
 CONTENT_HASH = "gdc_content_hash"
 STATE = "gdc_state"
 FILE_HASH = "gdc_sha256"
+TABLE_SCHEMA = "gdc_table_schema"
 RETIRED = "retired"
 DOWNLOADALL_NAMES = {"All resource data", "ข้อมูลทรัพยากรทั้งหมด"}
 _RESOURCE_CORE = ("name", "description", "format")
@@ -85,6 +86,10 @@ def resource_fields(resource: Resource, profile: Profile) -> dict[str, Any]:
         value = meta.get(f.name)
         if not _empty(value):
             out[f.name] = value
+    if meta.get("table_schema"):
+        from catalog.ckan.drift import canonical
+
+        out[TABLE_SCHEMA] = canonical(meta["table_schema"])  # so the next plan can see schema drift
     local = resource.local_path()
     if local is not None:
         out[FILE_HASH] = file_sha256(local)
@@ -159,6 +164,7 @@ def comparable_desired(fields: dict[str, Any], profile: Profile) -> dict[str, An
 
 def comparable_resource(resource: dict[str, Any], profile: Profile) -> dict[str, Any]:
     out = {f.name: _norm(resource.get(f.name)) for f in _resource_fields(profile)}
+    out[TABLE_SCHEMA] = _norm(resource.get(TABLE_SCHEMA))
     if resource.get("url_type") == "upload" or resource.get(FILE_HASH) and "url" not in resource:
         out[FILE_HASH] = resource.get(FILE_HASH)
         out["url"] = None

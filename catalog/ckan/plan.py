@@ -46,6 +46,7 @@ class DatasetChange:
     fields: dict[str, Any] = field(default_factory=dict)
     remote_id: str | None = None
     reasons: list[Finding] = field(default_factory=list)
+    schema_changes: dict[str, list[Any]] = field(default_factory=dict)  # resource -> [SchemaChange]
 
 
 @dataclass
@@ -188,7 +189,28 @@ def _dataset_change(dataset: Dataset, result: Result, profile: Profile, client: 
     change.changes = M.diff(M.comparable_package(remote, profile), M.comparable_desired(fields, profile))
     change.resource_ops = _resource_ops(resources, remote, profile)
     change.action = "update" if change.changes or change.resource_ops else "unchanged"
+    _schema_drift(change, dataset, remote)
     return change
+
+
+def _schema_drift(change: DatasetChange, dataset: Dataset, remote: dict[str, Any]) -> None:
+    """Classify Table Schema changes; a breaking one needs a new ``version`` or it is blocked."""
+    from catalog.ckan import drift
+
+    old = {r.get("name"): r for r in remote.get("resources") or []}
+    for op in change.resource_ops:
+        if op.kind != "update" or M.TABLE_SCHEMA not in op.changes:
+            continue
+        found = drift.compare(drift.parse(old.get(op.name, {}).get(M.TABLE_SCHEMA)),
+                              drift.parse(op.fields.get(M.TABLE_SCHEMA)))
+        if found:
+            change.schema_changes[op.name] = found
+    breaking = [c for cs in change.schema_changes.values() for c in cs if c.breaking]
+    if breaking and (remote.get("version") or "") == (dataset.metadata.get("version") or ""):
+        change.action = "blocked"
+        change.reasons = [F.error("SCHEMA_BREAKING", file=dataset.file, line=dataset.line("version"),
+                                  dataset=dataset.name, changes=[c.what for c in breaking],
+                                  version=remote.get("version") or "(none)", stage="plan")]
 
 
 def _name_unavailable(client: CkanClient, dataset: Dataset) -> Finding | None:

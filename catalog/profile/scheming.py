@@ -75,6 +75,8 @@ def dataset_schema(profile: Profile) -> dict[str, Any]:
         {"field_name": "format", "label": "Format", "preset": "resource_format_autocomplete", "required": True},
         {"field_name": "gdc_sha256", "label": "gdc_sha256", "form_snippet": None,
          "validators": "ignore_missing unicode_safe"},
+        {"field_name": "gdc_table_schema", "label": "Table Schema (gdc)", "form_snippet": None,
+         "validators": "ignore_missing unicode_safe"},
     ]
     for f in profile.resource_fields.values():
         if f.manifest_only or f.name in ("name", "path", "url", "format", "description"):

@@ -30,6 +30,8 @@ def _resource_line(op: ResourceOp) -> str:
     for key, (old, new) in op.changes.items():
         if key == "gdc_sha256":
             parts.append(f"file changed ({(old or '∅')[:10]} → {(new or '∅')[:10]})")
+        elif key == "gdc_table_schema":
+            parts.append("Table Schema changed")
         else:
             parts.append(f"{key}: {_short(old)} → {_short(new)}")
     return f"resource '{op.name}': " + "; ".join(parts)
@@ -62,6 +64,10 @@ def text(plan: Plan, lang: str, *, show_unchanged: bool = True) -> str:
                 lines.append(f"        {key}: {_short(old)} → {_short(new)}")
             for op in change.resource_ops if change.action == "update" else []:
                 lines.append(f"        {_resource_line(op)}")
+            for resource, found in change.schema_changes.items():
+                for c in found:
+                    label = click.style("BREAKING" if c.breaking else "compatible", fg="red" if c.breaking else "green")
+                    lines.append(f"        schema of '{resource}': {label} {c.what}")
             for reason in change.reasons:
                 lines.append(f"        {reason.where() or reason.code}: [{reason.code}] {reason.message(lang)}")
     for finding in plan.findings:
@@ -90,6 +96,7 @@ def to_dict(plan: Plan, lang: str) -> dict[str, Any]:
                            "changes": {k: {"old": o, "new": n} for k, (o, n) in op.changes.items()}}
                           for op in d.resource_ops],
             "reasons": [r.to_dict(lang) for r in d.reasons],
+            "schema_changes": {res: [c.to_dict() for c in cs] for res, cs in d.schema_changes.items()},
         } for d in plan.datasets],
         "findings": [f.to_dict(lang) for f in plan.findings],
     }
@@ -109,6 +116,8 @@ def markdown(plan: Plan, lang: str) -> str:
             detail = "<br>".join(
                 [f"`{k}`: {_md(_short(o))} → {_md(_short(n))}" for k, (o, n) in d.changes.items()]
                 + [_md(_resource_line(op)) for op in (d.resource_ops if d.action == "update" else [])]
+                + [f"schema `{res}`: {'**breaking** ' if c.breaking else ''}{_md(c.what)}"
+                   for res, cs in d.schema_changes.items() for c in cs]
                 + [f"`{r.code}` {_md(r.message(lang))}" for r in d.reasons])
             out.append(f"| {SYMBOLS[d.action]} {d.action} | `{d.name}` | {detail} |")
         out.append("")

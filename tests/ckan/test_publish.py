@@ -198,3 +198,27 @@ def _minimal(name: str, org: str) -> dict:
                 objective=["พันธกิจหน่วยงาน"], update_frequency_unit="ปี", geo_coverage="ประเทศ",
                 data_source="ทดสอบ", data_format=["CSV"], data_category="ข้อมูลสาธารณะ",
                 license_id="Open Data Common")
+
+
+def test_removing_a_published_column_is_a_breaking_change_until_the_version_is_bumped(ckan_stack, published):
+    import json
+
+    catalog, sfx, _ = published
+    folder = next(catalog.glob("mnre-*/national-parks"))
+    schema = json.loads((folder / "schema.json").read_text(encoding="utf-8"))
+    schema["fields"] = [f for f in schema["fields"] if f["name"] != "area_rai"]
+    (folder / "schema.json").write_text(json.dumps(schema, ensure_ascii=False), encoding="utf-8")
+    rows = [line.split(",") for line in (folder / "national-parks.csv").read_text(encoding="utf-8").splitlines()]
+    (folder / "national-parks.csv").write_text("\n".join(",".join(r[:4] + r[5:]) for r in rows) + "\n", encoding="utf-8")
+    plan = gdc_json(ckan_stack, "plan", str(catalog))
+    [change] = [d for d in plan["datasets"] if d["name"] == f"mnre-national-parks-{sfx}"]
+    assert change["action"] == "blocked" and change["reasons"][0]["code"] == "SCHEMA_BREAKING"
+    [(resource, found)] = change["schema_changes"].items()
+    assert {"breaking": True, "field": "area_rai", "what": "column 'area_rai' removed"} in found
+    text = gdc(ckan_stack, "plan", str(catalog)).stdout
+    assert "BREAKING column 'area_rai' removed" in text
+    manifest = folder / "dataset.yaml"
+    manifest.write_text(manifest.read_text(encoding="utf-8") + 'version: "2.0"\n', encoding="utf-8")
+    out = gdc_json(ckan_stack, "publish", str(catalog))
+    assert out["summary"]["datasets"].get("update") == 1 and out["summary"]["failures"] == 0
+    assert gdc_json(ckan_stack, "plan", str(catalog))["summary"]["unchanged"] == 9
