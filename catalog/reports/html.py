@@ -191,19 +191,20 @@ def dimension_chart(dims: dict[str, Any], names: dict[str, str]) -> str:
 
 def trend_chart(points: list[dict[str, Any]], lang: str) -> str:
     """The agency score across history entries (0-100 axis), or a note when there is none."""
-    width, height, pad = 250, 120, 22
+    width, height, pad, top = 250, 130, 22, 30
     out = [f'<svg class="trend" role="img" aria-label="{e(both("TREND"))}" xmlns="http://www.w3.org/2000/svg" '
            f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">',
            f'<text x="0" y="12" font-size="12" fill="#5b6672">{e(both("TREND"))}</text>',
            f'<line x1="{pad}" y1="{height - pad}" x2="{width - 4}" y2="{height - pad}" stroke="#d9dee4"/>',
-           f'<line x1="{pad}" y1="18" x2="{pad}" y2="{height - pad}" stroke="#d9dee4"/>',
-           f'<text x="{pad - 3}" y="22" font-size="10" text-anchor="end" fill="#5b6672">100</text>',
+           f'<line x1="{pad}" y1="{top}" x2="{pad}" y2="{height - pad}" stroke="#d9dee4"/>',
+           f'<line x1="{pad}" y1="{top}" x2="{width - 4}" y2="{top}" stroke="#eef1f4"/>',
+           f'<text x="{pad - 3}" y="{top + 4}" font-size="10" text-anchor="end" fill="#5b6672">100</text>',
            f'<text x="{pad - 3}" y="{height - pad}" font-size="10" text-anchor="end" fill="#5b6672">0</text>']
     span_x = width - 4 - pad - 8
     coords = []
     for i, p in enumerate(points):
         x = pad + 4 + (span_x * i / (len(points) - 1) if len(points) > 1 else span_x / 2)
-        y = (height - pad) - (height - pad - 18) * max(0.0, min(100.0, p["score"])) / 100
+        y = (height - pad) - (height - pad - top) * max(0.0, min(100.0, p["score"])) / 100
         coords.append((x, y, p))
     if len(coords) > 1:
         out.append('<polyline fill="none" stroke="#16324f" stroke-width="2" points="'
@@ -213,8 +214,8 @@ def trend_chart(points: list[dict[str, Any]], lang: str) -> str:
                    f'{p["score"]:.1f}</title></circle>')
     if coords:
         x, y, p = coords[-1]
-        out.append(f'<text x="{min(x, width - 30):.1f}" y="{max(y - 6, 28):.1f}" font-size="11" '
-                   f'fill="#16324f">{p["score"]:.1f}</text>')
+        out.append(f'<text x="{min(x, width - 4):.1f}" y="{max(y - 6, top - 4):.1f}" font-size="11" '
+                   f'text-anchor="end" fill="#16324f">{p["score"]:.1f}</text>')
         out.append(f'<text x="{pad}" y="{height - 6}" font-size="10" fill="#5b6672">{e(coords[0][2]["date"])}</text>')
         if len(coords) > 1:
             out.append(f'<text x="{width - 4}" y="{height - 6}" font-size="10" text-anchor="end" '
