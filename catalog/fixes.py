@@ -124,15 +124,15 @@ def _set(**values: Any) -> Callable[[DatasetFacts], DatasetFacts]:
     return apply
 
 
-def _touches(facts: DatasetFacts, fields: Any, temporal: Any) -> dict[str, Any]:
-    """``dims``/``gate`` of a candidate that sets ``fields`` (see :func:`_set`)."""
+def _touches(finding_fields: set, fields: Any, temporal: Any) -> dict[str, Any]:
+    """``dims``/``gate`` of a candidate that sets ``fields`` (see :func:`_set`, which also drops
+    the findings about those fields, hence ``finding_fields``)."""
     dims = {"completeness"}
     for name in fields:
         dims.update(_FIELD_DIMS.get(name, ()))
         if name in temporal:
             dims.add("findability")
-    gate = bool(set(fields) & _GATE_FIELDS) or any(
-        f.params.get("field_name") in fields for f in facts.findings)
+    gate = not _GATE_FIELDS.isdisjoint(fields) or not finding_fields.isdisjoint(fields)
     return {"dims": tuple(d for d in ALL if d in dims), "gate": gate}
 
 
@@ -152,14 +152,15 @@ def _candidates(facts: DatasetFacts, current: Any, scorer: Any, waivers: Any) ->
     defaults = {k: str(v).replace("{agency}", facts.agency or "agency")
                 for k, v in cfg.get("fix_first", {}).get("defaults", {}).items()}
     temporal_all = list(cfg.get("findability", {}).get("temporal_fields", []))
-    verdict = _verdict(facts, scorer, waivers)
+    finding_fields = {f.params.get("field_name") for f in facts.findings}
+    verdict = current.verdict or _verdict(facts, scorer, waivers)
     codes = {v.code for rule, v in verdict.violations}
     block_codes = {v.code for rule, v in verdict.violations if rule.severity == "block"}
     out: list[Candidate] = []
 
     def setting(kind: str, key: tuple, params: dict, values: dict, blocking: bool = False) -> None:
         out.append(Candidate(kind, key, params, _set(**values), blocking=blocking,
-                             **_touches(facts, values, temporal_all)))
+                             **_touches(finding_fields, values, temporal_all)))
 
     # --- what the gate objects to
     public_codes = {"POLICY_CATEGORY_NOT_PUBLIC", "POLICY_CLASSIFICATION_NOT_OPEN", "POLICY_CLASSIFICATION_MISSING"}

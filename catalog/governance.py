@@ -41,8 +41,7 @@ def evaluate(paths: Iterable[Path], today: dt.date, *, fixes: bool = True) -> Ev
     pol, problems = policy.load(result.catalog.root)
     policy.apply(result, pol, today, problems)
     card = scoring.score_catalog(result, pol, today, fixes=fixes)
-    return Evaluation(result=result, policy=pol, scorecard=card,
-                      waivers=policy.waivers_in_force(result, pol, today))
+    return Evaluation(result=result, policy=pol, scorecard=card, waivers=card.waivers)
 
 
 # ------------------------------------------------------------------------------------ history

@@ -60,12 +60,17 @@ class Freshness:
 def freshness(facts: DatasetFacts, ctx: Context) -> Freshness:
     """Cached by its inputs: the gate, the score and every fix candidate ask for it."""
     meta = facts.metadata
-    key = (meta.get("update_frequency_unit"), meta.get("update_frequency_interval"),
-           meta.get("last_updated_date"), facts.resource_last_updated)
+    key = ("freshness",) + _freshness_inputs(facts)
     state = ctx.cache.get(key)
     if state is None:
         state = ctx.cache[key] = _freshness(facts, ctx)
     return state
+
+
+def _freshness_inputs(facts: DatasetFacts) -> tuple:
+    meta = facts.metadata
+    return (meta.get("update_frequency_unit"), meta.get("update_frequency_interval"),
+            meta.get("last_updated_date"), facts.resource_last_updated)
 
 
 def _freshness(facts: DatasetFacts, ctx: Context) -> Freshness:
@@ -190,6 +195,17 @@ def _days(value: float | None) -> str:
         return "?"
     return str(int(value)) if float(value).is_integer() else f"{value:.2f}"
 
+
+# What each kind reads from the facts: its result is cached by these inputs (per rule id), since
+# the scorer re-asks every rule for each fix candidate and most fixes leave most inputs alone.
+# A kind without an entry (personal_data reads the findings) is always evaluated.
+INPUTS: dict[str, Callable[[DatasetFacts], Any]] = {
+    "public_category": lambda f: (f.metadata.get("data_category"), f.metadata.get("data_classification")),
+    "licence_allowlist": lambda f: (f.metadata.get("license_id"), f.metadata.get("license_id_other")),
+    "freshness": _freshness_inputs,
+    "machine_readable": lambda f: (f.data_type, tuple(r.format for r in f.resources)),
+    "maintainer_mailbox": lambda f: f.metadata.get("maintainer_email"),
+}
 
 KINDS: dict[str, Callable[[DatasetFacts, dict[str, Any], Context], list[Violation]]] = {
     "public_category": public_category,

@@ -58,6 +58,7 @@ class DatasetScore:
     stars: int
     weight: float                             # its weight in the agency mean
     fixes: list[Any] = field(default_factory=list)
+    verdict: Any = field(default=None, repr=False, compare=False)  # the gate's, for the fix-first list
 
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
         return {
@@ -214,7 +215,7 @@ class Scorer:
                              | {v.code for rule, v in verdict.violations if rule.severity == "block"}
                              | {f.code for f in verdict.waiver_findings if f.blocking})
         else:
-            penalty, reasons = like.penalty, like.reasons
+            penalty, reasons, verdict = like.penalty, like.reasons, like.verdict
         blocked = bool(reasons)
         score = max(0.0, min(100.0, base - penalty))
         if blocked:
@@ -228,6 +229,7 @@ class Scorer:
             name=facts.name, agency=facts.agency, file=facts.file,
             title=str(facts.metadata.get("title") or facts.name), score=score, base=base,
             dimensions=values, penalty=penalty, blocked=blocked, reasons=reasons, stars=stars, weight=weight,
+            verdict=verdict,
         )
 
     def grade(self, score: float | None) -> str:
@@ -281,6 +283,12 @@ class Scorecard:
     weights: dict[str, float]
 
     @property
+    def waivers(self) -> list[Any]:
+        """Every waiver in force (used or not), as the gate saw them while scoring."""
+        return [w for d in self.datasets if d.verdict is not None
+                for w in d.verdict.waivers if w.state == "in_force"]
+
+    @property
     def datasets(self) -> list[DatasetScore]:
         return [d for a in self.agencies for d in a.datasets]
 
@@ -310,6 +318,11 @@ def aggregate(datasets: list[DatasetScore]) -> tuple[float, dict[str, float | No
 
 def score_catalog(result: Any, policy: policy_mod.Policy, today: dt.date, *, fixes: bool = True) -> Scorecard:
     """Score every dataset of a pipeline result and aggregate per agency, with fix-first lists."""
+    with policy_mod.no_gc():
+        return _score_catalog(result, policy, today, fixes)
+
+
+def _score_catalog(result: Any, policy: policy_mod.Policy, today: dt.date, fixes: bool) -> Scorecard:
     from catalog import fixes as fixes_mod
 
     scorer = Scorer(policy, today)
