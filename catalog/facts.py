@@ -47,6 +47,7 @@ class DatasetFacts:
     outcomes: tuple[Outcome, ...] = ()
     waivers: Any = None                       # the manifest's raw `waivers:` value
     resource_last_updated: dt.date | None = None  # latest resource_last_updated_date
+    parsed: bool = True                       # False: the manifest could not be read at all
     line: Callable[..., int | None] = field(default=lambda *p: None, compare=False, repr=False)
 
     def replace(self, **changes: Any) -> "DatasetFacts":
@@ -122,6 +123,7 @@ def collect(result: Any, profile: Profile) -> list[DatasetFacts]:
             findings=index.of(ds.name, ds.file), outcomes=tuple(outcomes.get(ds.name, ())),
             waivers=ds.raw.get("waivers"), line=ds.line,
             resource_last_updated=max((d for d in dates if d), default=None),
+            parsed=ds.doc.ok and isinstance(ds.doc.data, dict),
         ))
     return out
 

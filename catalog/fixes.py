@@ -77,11 +77,11 @@ def candidates(facts: DatasetFacts, current: Any, scorer: Any, waivers: Any) -> 
     cands = _candidates(facts, current, scorer, waivers)
     out: list[Fix] = []
     for c in cands:
-        new = scorer.score(c.apply(facts), waivers, like=current, dims=c.dims, gate=c.gate)
-        gain = new.score - current.score
+        score, blocked = scorer.quick(c.apply(facts), waivers, current, c.dims, c.gate)
+        gain = score - current.score
         if gain >= MIN_GAIN:
             out.append(Fix(c.kind, facts.name, facts.file, c.line or facts.line(*c.key), c.params, gain,
-                           unblocks=current.blocked and not new.blocked))
+                           unblocks=current.blocked and not blocked))
     if current.blocked and not any(f.unblocks for f in out):
         steps = [c for c in cands if c.blocking]
         fixed = facts
@@ -89,9 +89,11 @@ def candidates(facts: DatasetFacts, current: Any, scorer: Any, waivers: Any) -> 
             fixed = c.apply(fixed)
         new = scorer.score(fixed, waivers)
         if steps and len(steps) > 1 and not new.blocked and new.score - current.score >= MIN_GAIN:
+            en = [i18n.message("FIX_" + c.kind.upper(), "en", c.params) for c in steps]
+            th = [i18n.message("FIX_" + c.kind.upper(), "th", c.params) for c in steps]
             out.append(Fix("unblock", facts.name, facts.file, facts.line(), {
-                "steps": [i18n.message("FIX_" + c.kind.upper(), "en", c.params) for c in steps],
-                "steps_th": [i18n.message("FIX_" + c.kind.upper(), "th", c.params) for c in steps],
+                "steps": en, "steps_text": " ".join(f"({i}) {s}" for i, s in enumerate(en, 1)),
+                "steps_text_th": " ".join(f"({i}) {s}" for i, s in enumerate(th, 1)),
                 "count": len(steps)}, new.score - current.score, unblocks=True))
     out.sort(key=lambda f: (-round(f.gain, 6), f.kind, str(f.params)))
     return out
@@ -149,6 +151,10 @@ def _with_resource(index: int, **changes: Any) -> Callable[[DatasetFacts], Datas
 
 def _candidates(facts: DatasetFacts, current: Any, scorer: Any, waivers: Any) -> list[Candidate]:
     meta, cfg = facts.metadata, scorer.cfg
+    if not facts.parsed:
+        return [Candidate("resolve", (), {"code": f.code, "where": f.where() or f.file or "-"},
+                          _drop(lambda x, k=(f.code, f.line): (x.code, x.line) == k), blocking=True, line=f.line)
+                for f in facts.findings if f.severity is Severity.ERROR]
     defaults = {k: str(v).replace("{agency}", facts.agency or "agency")
                 for k, v in cfg.get("fix_first", {}).get("defaults", {}).items()}
     temporal_all = list(cfg.get("findability", {}).get("temporal_fields", []))

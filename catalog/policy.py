@@ -285,6 +285,8 @@ def violations(facts: DatasetFacts, policy: Policy, ctx: R.Context) -> list[tupl
 
 def evaluate(facts: DatasetFacts, policy: Policy, ctx: R.Context,
              waivers: tuple[list[Waiver], list[Finding]] | None = None) -> Verdict:
+    if not facts.parsed:  # unreadable YAML is already an error; judging its absent fields is noise
+        return Verdict([], [], [], [])
     waivers_list, waiver_findings = waivers if waivers is not None else read_waivers(facts, policy, ctx.today)
     in_force = {w.rule: w for w in waivers_list if w.state == "in_force"}
     kept, waived = [], []

@@ -113,7 +113,7 @@ def public_category(facts: DatasetFacts, params: dict[str, Any], ctx: Context) -
         found.append(Violation("", "POLICY_CLASSIFICATION_NOT_OPEN", ("data_classification",),
                                params={"classification": classification,
                                        "allowed": params["classifications"]}))
-    elif not classification and params.get("require_classification", True) and not found:
+    elif category and not classification and params.get("require_classification", True) and not found:
         found.append(Violation("", "POLICY_CLASSIFICATION_MISSING", ("data_classification",),
                                params={"allowed": params["classifications"]}))
     return found

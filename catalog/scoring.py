@@ -92,6 +92,9 @@ class Scorer:
         self.tabular = {str(f).upper() for f in cfg.get("validity", {}).get("tabular_formats", [])}
         rule = next((r for r in policy.rules if r.kind == "personal_data"), None)
         self.personal_params = rule.params if rule else {}
+        self.personal_penalty = float(self.penalties.get("personal_data", 30))
+        self.blocked_factor = float(self.penalties.get("blocked_factor", 0.5))
+        self.high_value_weight = float(cfg.get("agency", {}).get("high_value_weight", 1))
 
     # ------------------------------------------------------------------------ dimensions
 
@@ -199,38 +202,57 @@ class Scorer:
         (tests check that the shortcut equals a full re-score for every candidate)."""
         if like is None:
             dims, gate = DIMENSIONS, True
-            values: dict[str, float | None] = {}
-        else:
-            values = dict(like.dimensions)
-        for d in dims:
-            values[d] = getattr(self, d)(facts)
-        applicable = [(self.weights[d], values[d]) for d in DIMENSIONS
-                      if values[d] is not None and self.weights[d] > 0]
-        total = sum(w for w, _ in applicable)
-        base = 100.0 * sum(w * v for w, v in applicable) / total if total else 0.0
+        values, base = self._dimensions(facts, like, dims)
         if gate:
-            penalty = float(self.penalties.get("personal_data", 30)) if self.personal_data(facts) else 0.0
-            verdict = policy_mod.evaluate(facts, self.policy, self.ctx, waivers)
+            penalty, verdict = self._penalty(facts), policy_mod.evaluate(facts, self.policy, self.ctx, waivers)
             reasons = sorted({f.code for f in facts.findings if f.severity is Severity.ERROR}
                              | {v.code for rule, v in verdict.violations if rule.severity == "block"}
                              | {f.code for f in verdict.waiver_findings if f.blocking})
         else:
             penalty, reasons, verdict = like.penalty, like.reasons, like.verdict
         blocked = bool(reasons)
-        score = max(0.0, min(100.0, base - penalty))
-        if blocked:
-            score *= float(self.penalties.get("blocked_factor", 0.5))
         if like is not None and "openness" not in dims:
             stars = like.stars
         else:
             stars = self.best_stars(facts) if self.licence_factor(facts) > 0 else 0
-        weight = float(self.cfg.get("agency", {}).get("high_value_weight", 1)) if facts.high_value else 1.0
+        weight = self.high_value_weight if facts.high_value else 1.0
         return DatasetScore(
             name=facts.name, agency=facts.agency, file=facts.file,
-            title=str(facts.metadata.get("title") or facts.name), score=score, base=base,
-            dimensions=values, penalty=penalty, blocked=blocked, reasons=reasons, stars=stars, weight=weight,
-            verdict=verdict,
+            title=str(facts.metadata.get("title") or facts.name), score=self._final(base, penalty, blocked),
+            base=base, dimensions=values, penalty=penalty, blocked=blocked, reasons=reasons, stars=stars,
+            weight=weight, verdict=verdict,
         )
+
+    def quick(self, facts: DatasetFacts, waivers: Any, like: DatasetScore, dims: Any, gate: bool) -> tuple[float, bool]:
+        """``(score, blocked)`` of ``facts`` after a fix: :meth:`score` without its report, for
+        ranking thousands of fix candidates (tests check both agree)."""
+        _, base = self._dimensions(facts, like, dims)
+        if not gate:
+            return self._final(base, like.penalty, like.blocked), like.blocked
+        verdict = policy_mod.evaluate(facts, self.policy, self.ctx, waivers)
+        blocked = (any(f.severity is Severity.ERROR for f in facts.findings)
+                   or any(rule.severity == "block" for rule, _ in verdict.violations)
+                   or any(f.blocking for f in verdict.waiver_findings))
+        return self._final(base, self._penalty(facts), blocked), blocked
+
+    def _dimensions(self, facts: DatasetFacts, like: DatasetScore | None, dims: Any) -> tuple[dict, float]:
+        values = dict(like.dimensions) if like is not None else {}
+        for d in dims:
+            values[d] = getattr(self, d)(facts)
+        total = weighted = 0.0
+        for d in DIMENSIONS:
+            v, w = values[d], self.weights[d]
+            if v is not None and w > 0:
+                total += w
+                weighted += w * v
+        return values, (100.0 * weighted / total if total else 0.0)
+
+    def _penalty(self, facts: DatasetFacts) -> float:
+        return self.personal_penalty if self.personal_data(facts) else 0.0
+
+    def _final(self, base: float, penalty: float, blocked: bool) -> float:
+        score = max(0.0, min(100.0, base - penalty))
+        return score * self.blocked_factor if blocked else score
 
     def grade(self, score: float | None) -> str:
         bands = sorted(self.cfg.get("grades", []), key=lambda b: -float(b["min"]))

@@ -141,6 +141,8 @@ def assert_shortcut_equals_full(result, pol, today=TODAY):
                 full.blocked, full.reasons, full.penalty, full.stars), (facts.name, c.kind)
             assert fast.score == pytest.approx(full.score, abs=1e-9), (facts.name, c.kind)
             assert fast.dimensions == pytest.approx(full.dimensions), (facts.name, c.kind)
+            assert scorer.quick(fixed, waivers, current, c.dims, c.gate) == (
+                pytest.approx(full.score, abs=1e-9), full.blocked), (facts.name, c.kind)
             checked += 1
     return checked
 
