@@ -6,7 +6,7 @@ STAMP  := $(STATE)/.installed-$(shell cat setup.cfg pyproject.toml | cksum | cut
 
 STACK  := devstack/ckan-stack.sh
 
-.PHONY: help install demo test test-fast schemas bench-publish ckan-up ckan-down ckan-env ckan-status clean
+.PHONY: help install demo test test-deps test-fast schemas bench-publish bench-score ckan-up ckan-down ckan-env ckan-status clean
 
 help:           ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t18
@@ -19,15 +19,20 @@ $(STAMP): setup.cfg pyproject.toml
 
 install: $(STAMP)  ## install gdc (editable) with its pinned dependencies
 
-demo: install   ## the main job on the example catalog: validate, start the local CKAN, publish
+demo: install   ## the main job on the example catalog: validate, report, start the local CKAN, publish
 	gdc validate datasets/
+	gdc report datasets/ --out reports/
+	@echo "--- governance report: $(CURDIR)/reports/report.html (also report.md, report.json, junit.xml)"
 	@$(STACK) up
 	@eval "$$($(STACK) env)" && echo "--- publishing to $$CKAN_URL (the plan it applies, then a summary)" && \
 	  gdc publish datasets/ && \
 	  echo "--- published catalog: $$CKAN_URL/dataset/  (organizations: $$CKAN_URL/organization/)"
 
-test: install   ## run the whole test suite
+test: install test-deps  ## run the whole test suite (starts the local CKAN itself)
 	$(PYTHON) -m pytest
+
+test-deps:      ## system packages the tests need beyond the CKAN stack (chromium, Thai fonts)
+	@bash tests/tools/install-chromium.sh
 
 test-fast: install  ## the tests that need no CKAN
 	$(PYTHON) -m pytest -m "not ckan and not slow"
@@ -46,6 +51,9 @@ ckan-env:       ## print `export CKAN_URL=... CKAN_API_TOKEN=...` for eval "$$(m
 
 ckan-status:    ## what runs, on which ports
 	@$(STACK) status
+
+bench-score: install  ## score 10,000 generated manifests (figures in bench/results/)
+	$(PYTHON) bench/bench_score.py
 
 bench-publish: install  ## publish 500 synthetic datasets, re-run, compare with a naive baseline
 	$(PYTHON) bench/bench_publish.py --datasets 500

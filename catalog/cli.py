@@ -16,6 +16,8 @@ from catalog import __version__
 
 COMMANDS = {
     "validate": "catalog.commands.validate:validate",
+    "score": "catalog.commands.score:score",
+    "report": "catalog.commands.report:report",
     "plan": "catalog.commands.plan:plan",
     "publish": "catalog.commands.publish:publish",
     "import": "catalog.commands.import_:import_",
@@ -47,6 +49,8 @@ def cli() -> None:
     \b
     Typical loop:
       gdc validate datasets/      check manifests (and data) before anything is published
+      gdc score datasets/         governance scores per dataset and agency, what to fix first
+      gdc report datasets/        the governance report (HTML, Markdown, JSON, JUnit)
       gdc plan datasets/          show what publishing would change on CKAN
       gdc publish datasets/       apply that plan (idempotent)
 

@@ -6,9 +6,10 @@ stages (data, quality, policy, score) plug in here, so ``gdc validate``, ``gdc p
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from catalog import findings as F
 from catalog import profile as profile_mod
@@ -39,6 +40,8 @@ class Result:
     findings: list[Finding] = field(default_factory=list)
     check_outcomes: list[CheckOutcome] = field(default_factory=list)
     rows: dict[tuple[str, str], int] = field(default_factory=dict)  # (dataset, resource) -> data rows read
+    policy: Any = None  # the governance policy the gate applied (catalog.policy.Policy)
+    today: dt.date | None = None
 
     @property
     def blocking(self) -> bool:
@@ -52,8 +55,14 @@ class Result:
 
 
 def validate(paths: Iterable[Path], stages: Iterable[Stage] = METADATA_STAGES, *, data: bool = True,
+             gate: bool = True, today: dt.date | None = None,
              progress: Callable[[str, int, float], None] | None = None) -> Result:
-    """Load the catalog and run every stage; ``data=False`` stops at the manifests."""
+    """Load the catalog and run every stage, then the governance policy's gate.
+
+    ``data=False`` stops at the manifests; ``gate=False`` leaves the policy out (unit tests
+    of single stages). validate, plan, publish, score and report all come through here, so
+    a dataset is blocked for the same reasons whichever command looks at it.
+    """
     catalog = load_catalog(list(paths))
     prof = profile_mod.load()
     result = Result(catalog=catalog, findings=list(catalog.findings))
@@ -61,6 +70,12 @@ def validate(paths: Iterable[Path], stages: Iterable[Stage] = METADATA_STAGES, *
         result.findings.extend(stage(catalog, prof))
     if data:
         _validate_data(result, progress)
+    if gate:
+        from catalog import policy
+
+        result.today = today or dt.date.today()
+        result.policy, problems = policy.load(catalog.root)
+        policy.apply(result, result.policy, result.today, problems)
     result.findings.sort(key=F.sort_key)
     return result
 

@@ -1,6 +1,7 @@
 """Shared fixtures: a minimal valid catalog built in a temp folder, and ways to run gdc."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -37,12 +38,17 @@ data_classification: open
 license_id: Open Data Common
 maintainer: ฝ่ายข้อมูล
 maintainer_email: data@demo.go.th
-last_updated_date: "2025-01-31"
+last_updated_date: "TODAY"
 resources:
   - name: ตาราง
     path: data.csv
     format: CSV
 """
+
+
+# Fresh by construction, so the freshness policy never ages these tests.
+LAST_UPDATED = dt.date.today().isoformat()
+DATASET = DATASET.replace("TODAY", LAST_UPDATED)
 
 
 class CatalogFactory:

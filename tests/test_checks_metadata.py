@@ -5,12 +5,12 @@ from pathlib import Path
 import pytest
 
 from catalog import pipeline
-from tests.conftest import DATASET
+from tests.conftest import LAST_UPDATED, DATASET
 
 
 def run(*paths):
     """Metadata stages only: these tests are about manifests, not file contents."""
-    return pipeline.validate([Path(p) for p in paths], data=False)
+    return pipeline.validate([Path(p) for p in paths], data=False, gate=False)
 
 
 def codes(result, severity=None):
@@ -83,7 +83,7 @@ def test_unique_name_and_title_across_the_catalog(factory):
 
 def test_email_dates_and_buddhist_era_dates(factory):
     text = edit(DATASET, "data@demo.go.th", "data at demo")
-    text = edit(text, '"2025-01-31"', '"2568-01-31"')
+    text = edit(text, f'"{LAST_UPDATED}"', '"2568-01-31"')
     factory.dataset(text=text + "created_date: 31/01/2025\n")
     result = run(factory.catalog)
     assert codes(result) == ["DATE_BUDDHIST_ERA", "DATE_INVALID", "EMAIL_INVALID"]
