@@ -31,8 +31,9 @@ demo: install   ## the main job on the example catalog: validate, report, start 
 test: install test-deps  ## run the whole test suite (starts the local CKAN itself)
 	$(PYTHON) -m pytest
 
-test-deps:      ## system packages the tests need beyond the CKAN stack (chromium, Thai fonts)
+test-deps:      ## what the tests need beyond the CKAN stack: chromium + Thai fonts, actionlint
 	@bash tests/tools/install-chromium.sh
+	@bash tests/tools/install-actionlint.sh
 
 test-fast: install  ## the tests that need no CKAN
 	$(PYTHON) -m pytest -m "not ckan and not slow"

@@ -107,3 +107,22 @@ class FileProgress:
         if self.current:
             sys.stderr.write("\n")
             self.current = None
+
+
+exit_zero_option = click.option(
+    "--exit-zero", is_flag=True,
+    help="Exit 0 even when something blocks publication (for CI steps that only report; "
+         "let `gdc validate` be the gate).")
+
+output_option = click.option(
+    "--output", "-o", "output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="Write the output to this file instead of standard output (parent folders are created).")
+
+
+def emit(text: str, output: Path | None) -> None:
+    """Print, or write to --output: CI files without shell redirection in pipeline YAML."""
+    if output is None:
+        echo(text)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(click.unstyle(text) + "\n", encoding="utf-8")

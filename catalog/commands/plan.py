@@ -5,8 +5,8 @@ import sys
 
 import click
 
-from catalog.commands.common import (ckan_client, ckan_url_option, echo, fail_ckan, lang_option, language,
-                                     paths_argument, resolve_paths)
+from catalog.commands.common import (ckan_client, ckan_url_option, emit, fail_ckan, lang_option, language,
+                                     output_option, paths_argument, resolve_paths)
 
 
 def compute(paths, url, lang, *, need_token, purge_removed=False, allow_mass_retire=False):
@@ -33,8 +33,9 @@ def compute(paths, url, lang, *, need_token, purge_removed=False, allow_mass_ret
 @click.option("--hide-unchanged", is_flag=True, help="List only datasets that would change or are blocked.")
 @click.option("--purge-removed", is_flag=True, help="Plan to purge (not retire) datasets removed from git.")
 @click.option("--allow-mass-retire", is_flag=True, help="Allow retiring more than 20% of an agency's datasets.")
+@output_option
 @lang_option
-def plan(paths, ckan_url, fmt, hide_unchanged, purge_removed, allow_mass_retire, lang):
+def plan(paths, ckan_url, fmt, hide_unchanged, purge_removed, allow_mass_retire, output, lang):
     """Compare the manifests under PATH... (default: datasets/) with CKAN and print the plan.
 
     \b
@@ -58,10 +59,10 @@ def plan(paths, ckan_url, fmt, hide_unchanged, purge_removed, allow_mass_retire,
     _, the_plan, _ = compute(paths, ckan_url, lang, need_token=False, purge_removed=purge_removed,
                              allow_mass_retire=allow_mass_retire)
     if fmt == "json":
-        echo(jsonout.dumps(render.to_dict(the_plan, lang)))
+        emit(jsonout.dumps(render.to_dict(the_plan, lang)), output)
     elif fmt == "markdown":
-        echo(render.markdown(the_plan, lang))
+        emit(render.markdown(the_plan, lang), output)
     else:
-        echo(render.text(the_plan, lang, show_unchanged=not hide_unchanged))
+        emit(render.text(the_plan, lang, show_unchanged=not hide_unchanged), output)
     blocked = the_plan.counts()["blocked"] > 0 or any(f.blocking for f in the_plan.findings)
     sys.exit(1 if blocked else 0)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from catalog.commands.common import echo, lang_option, language, paths_argument, resolve_paths
+from catalog.commands.common import echo, exit_zero_option, lang_option, language, paths_argument, resolve_paths
 from catalog.commands.score import date_option, today_of
 
 FILES = ("report.html", "report.md", "report.json", "junit.xml")
@@ -22,8 +22,9 @@ FILES = ("report.html", "report.md", "report.json", "junit.xml")
 @date_option
 @click.option("--history", "history", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="JSON-lines score history (from gdc score --history) to draw each agency's trend.")
+@exit_zero_option
 @lang_option
-def report(paths, out, fmt, today, history, lang):
+def report(paths, out, fmt, today, history, exit_zero, lang):
     """Write the governance report of the catalog under PATH... (default: datasets/).
 
     \b
@@ -65,4 +66,4 @@ def report(paths, out, fmt, today, history, lang):
         for name in FILES:
             echo(str(out / name))
         echo(summary)
-    sys.exit(1 if ev.blocking else 0)
+    sys.exit(1 if ev.blocking and not exit_zero else 0)

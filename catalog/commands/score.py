@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from catalog.commands.common import echo, lang_option, language, paths_argument, resolve_paths
+from catalog.commands.common import (emit, exit_zero_option, lang_option, language, output_option, paths_argument,
+                                     resolve_paths)
 
 date_option = click.option(
     "--date", "today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
@@ -26,8 +27,10 @@ def today_of(value) -> "datetime.date":  # noqa: F821 - imported lazily
 @date_option
 @click.option("--history", "history", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="JSON-lines file to append this run's agency scores to (with the git commit).")
+@output_option
+@exit_zero_option
 @lang_option
-def score(paths, fmt, today, history, lang):
+def score(paths, fmt, today, history, output, exit_zero, lang):
     """Score every dataset under PATH... (default: datasets/) and every agency.
 
     \b
@@ -59,12 +62,12 @@ def score(paths, fmt, today, history, lang):
     ev.history = governance.read_history(history)
     doc = model.build(ev, lang)
     if fmt == "json":
-        echo(jsonout.dumps({k: v for k, v in doc.items() if k != "findings"}))
+        emit(jsonout.dumps({k: v for k, v in doc.items() if k != "findings"}), output)
     elif fmt == "markdown":
-        echo(markdown.render_score(doc))
+        emit(markdown.render_score(doc), output)
     else:
-        echo(scoretext.render(doc))
+        emit(scoretext.render(doc), output)
     if history is not None:
         commit = governance.git_commit(ev.result.catalog.root)
         governance.append_history(history, governance.history_entry(ev.scorecard, commit))
-    sys.exit(1 if ev.blocking else 0)
+    sys.exit(1 if ev.blocking and not exit_zero else 0)
