@@ -380,9 +380,7 @@ class IntegerPlan(Plan):
     def canon_py(self, value):
         if isinstance(value, bool) or not isinstance(value, int):
             raise Unsupported("non-int value in an integer field")
-        if not INT64_MIN <= value <= INT64_MAX:
-            raise Unsupported("integer beyond int64 in a unique/enum field")
-        return value
+        return value  # beyond int64: kept apart by the caller (see columnar._merge_keys)
 
     def order_py(self, value):
         return int(value)
@@ -412,10 +410,9 @@ class YearmonthPlan(Plan):
 
     def canon_py(self, value):
         y, m = int(value[0]), int(value[1])
-        key = y * 100 + m
-        if not (0 <= y and 1 <= m <= 12 and key <= INT64_MAX):
+        if not (0 <= y and 1 <= m <= 12):
             raise Unsupported("unusual yearmonth in a unique/enum field")
-        return key
+        return y * 100 + m  # order-preserving and injective for months 1..12
 
     def order_py(self, value):
         return int(value[0]) * 12 + int(value[1])

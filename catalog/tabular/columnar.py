@@ -129,6 +129,7 @@ class _Prepared:
     unique: list[int]  # indexes into fields
     pk: list[int]  # indexes into fields (schema.primary_key order), [] if none
     arrow_encoding: str
+    header_row: int = 1
 
 
 def _missing_values(field: Any) -> list[str]:
@@ -166,34 +167,40 @@ def _field_state(number: int, field: Any) -> _FieldState:
             state.lengths.append((name, constraints[name]))
     if "enum" in cons_order and plan.supports_keys:
         keys = plan.enum_keys()
+        if plan.key_type == pa.int64():
+            # members beyond int64 can only equal residual values, which Frictionless'
+            # reader checks against the enum itself
+            keys = [k for k in keys if _types.INT64_MIN <= k <= _types.INT64_MAX]
         state.enum_set = pa.array(keys, plan.key_type if keys else pa.string())
     return state
 
 
-def _header_errors(labels: list[str], fields: list[Any]) -> list[TableError]:
+def _header_errors(labels: list[str], fields: list[Any], row: int = 1) -> list[TableError]:
     """Frictionless' ``Header`` checks for ``fieldsMatch: exact`` (labels by position)."""
     errors: list[TableError] = []
     for number in range(len(fields) + 1, len(labels) + 1):
-        errors.append(TableError("extra-label", 1, number, "", labels[number - 1], ""))
+        errors.append(TableError("extra-label", row, number, "", labels[number - 1], ""))
     for offset, field in enumerate(fields[len(labels):]):
-        errors.append(TableError("missing-label", 1, len(labels) + 1 + offset, field.name, "", ""))
+        errors.append(TableError("missing-label", row, len(labels) + 1 + offset, field.name, "", ""))
     for number, (field, label) in enumerate(zip(fields, labels), start=1):
         if not label:
-            errors.append(TableError("blank-label", 1, number, field.name, "", ""))
+            errors.append(TableError("blank-label", row, number, field.name, "", ""))
         if label:
             seen = [k for k, other in enumerate(labels[: number - 1], start=1) if other == label]
             if seen:
                 note = 'at position "%s"' % ", ".join(map(str, seen))
-                errors.append(TableError("duplicate-label", 1, number, field.name, label, note))
+                errors.append(TableError("duplicate-label", row, number, field.name, label, note))
                 label = None
         if label and label != field.name:
-            errors.append(TableError("incorrect-label", 1, number, field.name, label, ""))
+            errors.append(TableError("incorrect-label", row, number, field.name, label, ""))
     return errors
 
 
 def _ascii_compatible(encoding: str) -> bool:
     probe = 'a,;|\t"\r\n0'
     try:
+        if codecs.lookup(encoding).name in ("utf-8", "utf-8-sig"):
+            return True
         if codecs.lookup(encoding).name in ("utf-16", "utf-32", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"):
             return False
         return probe.encode(encoding) == probe.encode("ascii")
@@ -265,7 +272,10 @@ def _prepare(
         system.trusted = previous
     if not labels:
         raise Unsupported("no header labels (empty file or blank first line)")
-    if dialect.to_descriptor().keys() - {"csv"}:
+    # Frictionless moves the header down to the first sample row whose width is close to
+    # the average width (Detector.detect_dialect): rows above it are not validated at all.
+    header_rows = list(dialect.header_rows) if dialect.header else []
+    if len(header_rows) != 1 or dialect.to_descriptor().keys() - {"csv", "headerRows"}:
         raise Unsupported("non-default dialect")
     if py_dialect.skipinitialspace:
         raise Unsupported("sniffed dialect has skipInitialSpace")
@@ -312,10 +322,11 @@ def _prepare(
         dialect=py_dialect,
         labels=labels,
         fields=states,
-        header_errors=_header_errors(labels, schema_fields),
+        header_errors=_header_errors(labels, schema_fields, header_rows[0]),
         unique=unique,
         pk=pk,
         arrow_encoding=arrow_encoding,
+        header_row=header_rows[0],
     )
 
 
@@ -353,6 +364,7 @@ class _Cells:
     errs: dict[int, list[tuple[str, str, str]]]  # row index -> [(type, note, cell)]
     keys: Optional[pa.Array] = None  # canonical keys (garbage where none)
     nan: Optional[np.ndarray] = None  # NaN values: equal to nothing, not even themselves
+    big: Optional[dict[int, str]] = None  # row index -> str(key) of ints beyond int64 (key null)
 
 
 def _check_field(st: _FieldState, arr: pa.Array, row_numbers: np.ndarray) -> _Cells:
@@ -472,10 +484,12 @@ def _check_field(st: _FieldState, arr: pa.Array, row_numbers: np.ndarray) -> _Ce
             if key is not None:
                 res_keys[int(i)] = key
     none = blank | type_err
-    nan = None
+    nan = big = None
     if st.need_keys:
-        keys, nan = _merge_keys(st, keys, res_keys, n, row_numbers)
-    return _Cells(absent=absent, blank=blank, none=none, has_err=has_err, errs=errs, keys=keys, nan=nan)
+        keys, nan, big = _merge_keys(st, keys, res_keys, n, row_numbers)
+    return _Cells(
+        absent=absent, blank=blank, none=none, has_err=has_err, errs=errs, keys=keys, nan=nan, big=big
+    )
 
 
 def _read(st: _FieldState, raw: str) -> tuple:
@@ -497,7 +511,12 @@ def _read(st: _FieldState, raw: str) -> tuple:
     return out
 
 
-def _merge_keys(st, keys, res_keys, n, row_numbers) -> tuple[pa.Array, np.ndarray]:
+def _merge_keys(st, keys, res_keys, n, row_numbers) -> tuple[pa.Array, np.ndarray, dict[int, str]]:
+    """Fast keys with the residual values' keys put in place.
+
+    Integer keys beyond int64 (``int("99999999999999999999")`` is fine in Python) cannot
+    sit in the int64 array: their slot is null and their text is returned in ``big``.
+    """
     key_type = st.plan.key_type
     if keys is None:
         keys = pa.nulls(n, key_type)
@@ -508,6 +527,7 @@ def _merge_keys(st, keys, res_keys, n, row_numbers) -> tuple[pa.Array, np.ndarra
     else:
         keys = keys.cast(pa.large_string())
     nan = np.zeros(n, dtype=bool)
+    big: dict[int, str] = {}
     if res_keys:
         idx = sorted(res_keys)
         values = []
@@ -517,11 +537,14 @@ def _merge_keys(st, keys, res_keys, n, row_numbers) -> tuple[pa.Array, np.ndarra
                 # canonical number keys never start with "nan#": this one equals nothing
                 k = "nan#%d" % row_numbers[i]
                 nan[i] = True
+            elif key_type == pa.int64() and not _types.INT64_MIN <= k <= _types.INT64_MAX:
+                big[i] = str(k)
+                k = None
             values.append(k)
         mask = np.zeros(n, dtype=bool)
         mask[idx] = True
         keys = pc.replace_with_mask(keys, pa.array(mask), pa.array(values, key_type))
-    return keys, nan
+    return keys, nan, big
 
 
 # --------------------------------------------------------------------------- rows
@@ -711,6 +734,9 @@ class _KeyStore:
     keys: list[pa.Array] = dc_field(default_factory=list)
     rows: list[np.ndarray] = dc_field(default_factory=list)
     raws: list[pa.Array] = dc_field(default_factory=list)
+    #: integers beyond int64, checked in Python: key -> last row, and what they found
+    big_last: dict[str, int] = dc_field(default_factory=dict)
+    big_dups: list[tuple[int, int, str]] = dc_field(default_factory=list)
 
     def add(self, keys: pa.Array, rows: np.ndarray, raws: Optional[pa.Array]) -> None:
         if len(keys):
@@ -718,6 +744,12 @@ class _KeyStore:
             self.rows.append(rows)
             if raws is not None:
                 self.raws.append(raws)
+
+    def add_big(self, row: int, key: str) -> None:
+        prev = self.big_last.get(key)
+        if prev is not None:
+            self.big_dups.append((row, prev, key))
+        self.big_last[key] = row
 
     def duplicates(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(row, previous row with the same key, index into the stored arrays)."""
@@ -735,6 +767,17 @@ class _KeyStore:
         return r_sorted[1:][same], r_sorted[:-1][same], idx_np[1:][same]
 
 
+def _text_keys(res: _Cells) -> pa.Array:
+    text = res.keys.cast(pa.large_string())
+    if res.big:
+        mask = np.zeros(len(text), dtype=bool)
+        idx = sorted(res.big)
+        mask[idx] = True
+        values = pa.array([res.big[i] for i in idx], pa.large_string())
+        text = pc.replace_with_mask(text, pa.array(mask), values)
+    return text
+
+
 def _composite_key(
     parts: list[pa.Array], none: list[np.ndarray], nans: list[np.ndarray], rows: np.ndarray
 ) -> pa.Array:
@@ -743,7 +786,8 @@ def _composite_key(
     for arr, is_none in zip(parts, none):
         text = arr.cast(pa.large_string())
         length = pc.cast(pc.utf8_length(pc.fill_null(text, "")), pa.large_string())
-        coded = pc.binary_join_element_wise(pa.scalar("\x01", pa.large_string()), length, ":", pc.fill_null(text, ""), "")
+        ls = lambda v: pa.scalar(v, pa.large_string())
+        coded = pc.binary_join_element_wise(ls("\x01"), length, ls(":"), pc.fill_null(text, ls("")), ls(""))
         coded = pc.if_else(pa.array(is_none), pa.scalar("\x00", pa.large_string()), coded)
         pieces.append(coded)
     key = pc.binary_join_element_wise(*pieces, pa.scalar("", pa.large_string()))
@@ -834,8 +878,11 @@ def _validate(
             first = False
             if numbers[0] != 1:
                 raise Unsupported("header row not read as the first record")
-            batch = batch.slice(1)
-            numbers = numbers[1:]
+        if numbers[0] <= prep.header_row:
+            # the header row, and the rows above it when Frictionless moved the header down
+            skip = int(np.searchsorted(numbers, prep.header_row, side="right"))
+            batch = batch.slice(skip)
+            numbers = numbers[skip:]
         n = batch.num_rows
         if n == 0:
             continue
@@ -886,16 +933,21 @@ def _validate(
         for j in prep.unique:
             res = results[j]
             keep = ~res.none[sel]
+            if res.big:
+                for i, text in sorted(res.big.items()):
+                    if i < stop_at:
+                        stores[j].add_big(int(numbers[i]), text)
+                        keep[i] = False
             idx = pa.array(np.nonzero(keep)[0])
             raws = batch.column(j).take(idx) if j in keep_raw else None
             stores[j].add(res.keys.take(idx), numbers[sel][keep], raws)
         if prep.pk:
             keep = ~pk_all_none[sel]
             idx = pa.array(np.nonzero(keep)[0])
-            if len(prep.pk) == 1:
+            if len(prep.pk) == 1 and not results[prep.pk[0]].big:
                 key = results[prep.pk[0]].keys.take(idx)
             else:
-                parts = [results[j].keys.slice(0, stop_at).take(idx) for j in prep.pk]
+                parts = [_text_keys(results[j]).slice(0, stop_at).take(idx) for j in prep.pk]
                 nones = [results[j].none[sel][keep] for j in prep.pk]
                 nans = [results[j].nan[sel][keep] for j in prep.pk]
                 key = _composite_key(parts, nones, nans, numbers[sel][keep])
@@ -926,6 +978,9 @@ def _validate(
             cells = [str(st.reader(raw)[0]) for raw in raws]
         for r, p, cell in zip(rows.tolist(), prev.tolist(), cells):
             dups.setdefault(r, {})[j] = (p, cell)
+    for j in prep.unique:
+        for r, p, cell in stores[j].big_dups:
+            dups.setdefault(r, {})[j] = (p, cell)
     pk_dups: dict[int, int] = {}
     if prep.pk:
         rows, prev, _ = pk_store.duplicates()
@@ -953,6 +1008,7 @@ def _validate(
         encoding=prep.encoding,
         delimiter=prep.dialect.delimiter,
         labels=list(prep.labels),
+        header_row=prep.header_row,
         warnings=warnings,
         batches_complete=batches_complete,
     )

@@ -103,6 +103,8 @@ class TableReport:
     encoding: Optional[str] = None
     delimiter: Optional[str] = None
     labels: list[str] = field(default_factory=list)
+    #: the row Frictionless took as header (it moves it down past short leading rows)
+    header_row: int = 1
     warnings: list[str] = field(default_factory=list)
     batches_complete: bool = True
     seconds: float = 0.0
