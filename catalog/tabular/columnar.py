@@ -52,6 +52,8 @@ import codecs
 import csv
 import io
 import os
+import queue
+import threading
 import time
 from dataclasses import dataclass, field as dc_field
 from typing import Any, Callable, Optional, Union
@@ -111,6 +113,8 @@ class _FieldState:
     need_keys: bool = False
     cache: dict = dc_field(default_factory=dict)
     enum_set: Optional[pa.Array] = None
+    #: check distinct values only (low-cardinality column)? None = not decided yet
+    dictionary: Optional[bool] = None
     bounds: list[tuple[str, Any]] = dc_field(default_factory=list)
     lengths: list[tuple[str, int]] = dc_field(default_factory=list)
 
@@ -367,7 +371,70 @@ class _Cells:
     big: Optional[dict[int, str]] = None  # row index -> str(key) of ints beyond int64 (key null)
 
 
+#: "auto": a column whose first batch has few distinct values is checked through its
+#: dictionary (each distinct value once); "never"/"always" are for tests.
+DICTIONARY_MODE = "auto"
+_DICTIONARY_RATIO = 0.25
+
+
 def _check_field(st: _FieldState, arr: pa.Array, row_numbers: np.ndarray) -> _Cells:
+    """Check one column of a batch: the errors of its cells, their keys, blanks..."""
+    mode = DICTIONARY_MODE
+    use = mode == "always" or (mode == "auto" and st.dictionary is not False)
+    if use and len(arr):
+        enc = pc.dictionary_encode(arr)
+        small = len(enc.dictionary) <= _DICTIONARY_RATIO * len(arr)
+        if mode == "auto" and st.dictionary is None:
+            st.dictionary = small  # decided once per column, on its first batch
+        if mode == "always" or small:
+            cells = _expand(st, _check_values(st, enc.dictionary), enc.indices)
+            return _finish(cells, row_numbers)
+    return _finish(_check_values(st, arr), row_numbers)
+
+
+def _expand(st: _FieldState, d: _Cells, indices: pa.Array) -> _Cells:
+    """Per-distinct-value results -> per-row results (null index = absent cell)."""
+    n = len(indices)
+    absent = np_bool(indices.is_null())
+    if not len(d.blank):  # every cell of the batch is absent
+        no = np.zeros(1, dtype=bool)
+        key_type = pa.int64() if st.plan.key_type == pa.int64() else pa.large_string()
+        d = _Cells(no, no, no, no, {}, pa.nulls(1, key_type) if st.need_keys else None, no, {})
+        indices = pa.nulls(n, pa.int32())
+    idx = pc.fill_null(indices, 0).to_numpy(zero_copy_only=False)
+    present = ~absent
+    blank = absent | (d.blank[idx] & present)
+    none = absent | (d.none[idx] & present)
+    has_err = d.has_err[idx] & present
+    errs: dict[int, list] = {}
+    if has_err.any():
+        for i in np.nonzero(has_err)[0]:
+            errs[int(i)] = d.errs[int(idx[i])]
+    if st.required_note is not None and absent.any():
+        for i in np.nonzero(absent)[0]:
+            errs[int(i)] = [("constraint-error", st.required_note, "None")]
+        has_err |= absent
+    keys = d.keys.take(indices) if d.keys is not None else None
+    nan = (d.nan[idx] & present) if d.nan is not None else None
+    big = None
+    if d.big:
+        big_entries = np.zeros(len(d.blank), dtype=bool)
+        big_entries[list(d.big)] = True
+        rows = np.nonzero(big_entries[idx] & present)[0]
+        big = {int(i): d.big[int(idx[i])] for i in rows}
+    return _Cells(absent=absent, blank=blank, none=none, has_err=has_err, errs=errs, keys=keys, nan=nan, big=big)
+
+
+def _finish(cells: _Cells, row_numbers: np.ndarray) -> _Cells:
+    """NaN keys become "nan#<row>": a NaN equals nothing, not even another NaN."""
+    if cells.nan is not None and cells.nan.any():
+        idx = np.nonzero(cells.nan)[0]
+        values = pa.array(["nan#%d" % row_numbers[i] for i in idx], cells.keys.type)
+        cells.keys = pc.replace_with_mask(cells.keys, pa.array(cells.nan), values)
+    return cells
+
+
+def _check_values(st: _FieldState, arr: pa.Array) -> _Cells:
     plan = st.plan
     n = len(arr)
     absent = np_bool(arr.is_null())
@@ -383,9 +450,14 @@ def _check_field(st: _FieldState, arr: pa.Array, row_numbers: np.ndarray) -> _Ce
 
     # minimum/maximum/exclusive*: exact in int64; in float64 the cells too close to the
     # bound to decide are handed to Frictionless' reader (Decimal) instead
+    order = fast.order() if st.bounds and fast.order is not None else None
     for name, bound in st.bounds:
-        order = fast.order
-        if plan.order_kind == "int":
+        if order is None:  # no fast path: every value is residual
+            break
+        if plan.order_kind == "iso":
+            lt = np_bool(pc.less(order, bound))
+            eq = np_bool(pc.equal(order, bound))
+        elif plan.order_kind == "int":
             b = int(bound)
             if b > _types.INT64_MAX or b < _types.INT64_MIN:
                 big = b > 0
@@ -486,7 +558,7 @@ def _check_field(st: _FieldState, arr: pa.Array, row_numbers: np.ndarray) -> _Ce
     none = blank | type_err
     nan = big = None
     if st.need_keys:
-        keys, nan, big = _merge_keys(st, keys, res_keys, n, row_numbers)
+        keys, nan, big = _merge_keys(st, keys, res_keys, n)
     return _Cells(
         absent=absent, blank=blank, none=none, has_err=has_err, errs=errs, keys=keys, nan=nan, big=big
     )
@@ -511,7 +583,7 @@ def _read(st: _FieldState, raw: str) -> tuple:
     return out
 
 
-def _merge_keys(st, keys, res_keys, n, row_numbers) -> tuple[pa.Array, np.ndarray, dict[int, str]]:
+def _merge_keys(st, keys, res_keys, n) -> tuple[pa.Array, np.ndarray, dict[int, str]]:
     """Fast keys with the residual values' keys put in place.
 
     Integer keys beyond int64 (``int("99999999999999999999")`` is fine in Python) cannot
@@ -534,8 +606,8 @@ def _merge_keys(st, keys, res_keys, n, row_numbers) -> tuple[pa.Array, np.ndarra
         for i in idx:
             k = res_keys[i]
             if k is _types.NAN:
-                # canonical number keys never start with "nan#": this one equals nothing
-                k = "nan#%d" % row_numbers[i]
+                # made unique per row by _finish ("nan#<row>": no canonical key looks so)
+                k = None
                 nan[i] = True
             elif key_type == pa.int64() and not _types.INT64_MIN <= k <= _types.INT64_MAX:
                 big[i] = str(k)
@@ -624,6 +696,48 @@ def _compose(
 # --------------------------------------------------------------------------- reading
 
 
+class _ThrottledFile(io.RawIOBase):
+    """A read-only file whose ``read`` waits while ``ahead`` reads are not yet consumed.
+
+    The wait times out (never deadlocks: worst case, memory is what pyarrow would use).
+    """
+
+    def __init__(self, path: str, ahead: int) -> None:
+        super().__init__()
+        self._fh = open(path, "rb", buffering=0)
+        self._permits = threading.Semaphore(ahead)
+        self._stopped = False
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def read(self, size: int = -1) -> bytes:
+        self._permits.acquire(timeout=0.5)
+        if self._stopped:
+            return b""  # reading abandoned: let pyarrow's I/O thread finish at once
+        return self._fh.read(size)
+
+    def consumed(self) -> None:
+        self._permits.release()
+
+    def stop(self) -> None:
+        self._stopped = True
+        self._permits.release(8)
+
+    def close(self) -> None:
+        self._stopped = True
+        self._fh.close()
+        super().close()
+
+
 class _Reader:
     """pyarrow batches with every CSV record in place, numbered like Frictionless."""
 
@@ -634,14 +748,20 @@ class _Reader:
         self.invalid: list[tuple[int, str]] = []
         d = prep.dialect
 
+        self._found: list[tuple[int, str]] = []  # filled by pyarrow, in the reading thread
+
         def handler(row: Any) -> str:
             if row.number is None:
                 raise Unsupported("pyarrow did not number an irregular row")
-            self.invalid.append((row.number, row.text))
+            self._found.append((row.number, row.text))
             return "skip"
 
+        # pyarrow's streaming CSV reader reads up to 32 blocks ahead on an I/O thread
+        # (256 MB with 8 MB blocks): the file is wrapped so that reading stays a few
+        # blocks ahead of the batches actually handed out.
+        self._file = _ThrottledFile(prep.path, ahead=3)
         self.reader = pacsv.open_csv(
-            prep.path,
+            self._file,
             read_options=pacsv.ReadOptions(
                 use_threads=False,  # record numbers of irregular rows need a serial parse
                 block_size=block_size,
@@ -686,9 +806,55 @@ class _Reader:
                 columns[i].append(cells[i] if i < len(cells) else None)
         return pa.RecordBatch.from_arrays([pa.array(c, pa.string()) for c in columns], names=self.names)
 
+    def _produce(self, out: "queue.Queue", stop: threading.Event) -> None:
+        """Reading thread: parse batch k+1 while batch k is being checked (pyarrow parses
+        without the GIL). Each batch travels with the irregular rows found while reading it."""
+        try:
+            for batch in self.reader:
+                self._file.consumed()
+                found, self._found = self._found, []
+                out.put((batch, found))
+                if stop.is_set():
+                    return
+            found, self._found = self._found, []
+            out.put((None, found))
+        except BaseException as exc:  # handed to the consumer
+            out.put(exc)
+
     def __iter__(self):
         """Yields (batch, row_numbers) with contiguous row numbers."""
-        for batch in self.reader:
+        out: queue.Queue = queue.Queue(maxsize=2)
+        stop = threading.Event()
+        thread = threading.Thread(target=self._produce, args=(out, stop), daemon=True)
+        thread.start()
+        try:
+            yield from self._batches(out)
+        finally:
+            stop.set()
+            self._file.stop()
+            while thread.is_alive():
+                try:
+                    out.get_nowait()
+                except queue.Empty:
+                    pass
+                thread.join(timeout=0.01)
+            close = getattr(self.reader, "close", None)
+            if close is not None:
+                try:
+                    close()
+                except Exception:  # pragma: no cover - best effort
+                    pass
+            self._file.close()
+
+    def _batches(self, out: "queue.Queue"):
+        while True:
+            item = out.get()
+            if isinstance(item, BaseException):
+                raise item
+            batch, found = item
+            self.invalid.extend(found)
+            if batch is None:
+                break
             n = batch.num_rows
             start = self.next_row
             pending = [item for item in self.invalid if item[0] >= start]
@@ -944,8 +1110,15 @@ def _validate(
         if prep.pk:
             keep = ~pk_all_none[sel]
             idx = pa.array(np.nonzero(keep)[0])
-            if len(prep.pk) == 1 and not results[prep.pk[0]].big:
-                key = results[prep.pk[0]].keys.take(idx)
+            if len(prep.pk) == 1:
+                res = results[prep.pk[0]]
+                if res.big:
+                    for i, text in sorted(res.big.items()):
+                        if i < stop_at and keep[i]:
+                            pk_store.add_big(int(numbers[i]), text)
+                            keep[i] = False
+                    idx = pa.array(np.nonzero(keep)[0])
+                key = res.keys.take(idx)
             else:
                 parts = [_text_keys(results[j]).slice(0, stop_at).take(idx) for j in prep.pk]
                 nones = [results[j].none[sel][keep] for j in prep.pk]
@@ -985,6 +1158,8 @@ def _validate(
     if prep.pk:
         rows, prev, _ = pk_store.duplicates()
         pk_dups = dict(zip(rows.tolist(), prev.tolist()))
+        for r, p, _cell in pk_store.big_dups:
+            pk_dups[r] = p
 
     errors = list(prep.header_errors)
     for number in sorted(set(rows_map) | set(dups) | set(pk_dups)):

@@ -5,7 +5,7 @@ lists must be identical -- type, row, field number, field name, cell *and* note,
 
 Honesty about fallbacks: ``validate_table`` may hand a case to Frictionless (then equality
 is trivial). Every such case must have one of the documented reasons below, is counted,
-and ``test_columnar_share`` fails if the columnar path ran for too few cases -- no case is
+and ``test_columnar_share`` fails if the columnar path ran for < 80% of the cases -- no case is
 skipped silently. Run with ``-s`` to see the tally.
 """
 from __future__ import annotations
@@ -16,8 +16,9 @@ import tempfile
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 
-from catalog.tabular import validate_reference, validate_table
+from catalog.tabular import columnar, validate_reference, validate_table
 
 from .strategies import Case, cases
 
@@ -50,14 +51,20 @@ def full(errors):
     return [(e.type, e.row_number, e.field_number, e.field_name, e.cell, e.note) for e in errors]
 
 
-def check(case: Case, tally_key: str, block_size: int = 1 << 14) -> None:
+#: how columns are checked: per distinct value (dictionary) or per row -- both must agree
+MODES = st.sampled_from(["auto", "never", "always"])
+
+
+def check(case: Case, tally_key: str, block_size: int = 1 << 14, mode: str = "auto") -> None:
     fd, path = tempfile.mkstemp(suffix=case.suffix)
+    previous = columnar.DICTIONARY_MODE
+    columnar.DICTIONARY_MODE = mode
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(case.data)
         reference = validate_reference(path, case.schema, encoding=case.encoding, limit_errors=case.limit_errors)
         batches = []
-        columnar = validate_table(
+        report = validate_table(
             path,
             case.schema,
             encoding=case.encoding,
@@ -66,51 +73,53 @@ def check(case: Case, tally_key: str, block_size: int = 1 << 14) -> None:
             block_size=block_size,
         )
     finally:
+        columnar.DICTIONARY_MODE = previous
         os.unlink(path)
-    if columnar.engine == "columnar":
+    if report.engine == "columnar":
         TALLY[tally_key + ":columnar"] += 1
         event("columnar")
         # on_batch saw contiguous rows from the row after the header
-        expect = start = columnar.header_row + 1
+        expect = start = report.header_row + 1
         for first, count in batches:
             assert first == expect
             expect += count
-        assert expect - start == columnar.rows
+        assert expect - start == report.rows
     else:
-        reason = columnar.fallback_reason or ""
+        reason = report.fallback_reason or ""
         TALLY[tally_key + ":fallback"] += 1
         TALLY["reason:" + reason.split(":")[0]] += 1
         event("fallback: " + reason.split(":")[0])
         assert any(doc in reason for doc in DOCUMENTED_FALLBACKS), f"undocumented fallback: {reason}"
-    assert full(columnar.errors) == full(reference.errors)
+    assert full(report.errors) == full(reference.errors)
 
 
 @pytest.mark.slow
 @settings(max_examples=450, **SETTINGS)
-@given(cases())
-def test_same_errors_as_frictionless(case: Case) -> None:
-    check(case, "general")
+@given(cases(), MODES)
+def test_same_errors_as_frictionless(case: Case, mode: str) -> None:
+    check(case, "general", mode=mode)
 
 
 @pytest.mark.slow
 @settings(max_examples=100, **SETTINGS)
-@given(cases(max_rows=60))
-def test_same_errors_as_frictionless_longer_files(case: Case) -> None:
+@given(cases(max_rows=60), MODES)
+def test_same_errors_as_frictionless_longer_files(case: Case, mode: str) -> None:
     # more rows: more duplicates, and 1 KB pyarrow blocks so that batches, irregular rows
     # and duplicate keys straddle batch boundaries
-    check(case, "long", block_size=1 << 10)
+    check(case, "long", block_size=1 << 10, mode=mode)
 
 
 @pytest.mark.slow
 def test_columnar_share() -> None:
     """The differential suite must mostly exercise the columnar path, not the fallback."""
-    columnar = TALLY["general:columnar"] + TALLY["long:columnar"]
+    n_columnar = TALLY["general:columnar"] + TALLY["long:columnar"]
     fallback = TALLY["general:fallback"] + TALLY["long:fallback"]
-    if columnar + fallback == 0:
+    if n_columnar + fallback == 0:
         pytest.skip("run together with the differential tests")
-    print(f"\ndifferential cases: {columnar + fallback} ({columnar} columnar, {fallback} fallback)")
+    print(f"\ndifferential cases: {n_columnar + fallback} ({n_columnar} columnar, {fallback} fallback)")
     for key, value in sorted(TALLY.items()):
         if key.startswith("reason:"):
             print(f"  fallback {key[7:]!r}: {value}")
-    assert columnar + fallback >= 550
-    assert columnar >= 0.85 * (columnar + fallback)
+    assert n_columnar + fallback >= 550
+    # ~86% today; most fallbacks are blank lines in files where "" is not a missing value
+    assert n_columnar >= 0.80 * (n_columnar + fallback)
