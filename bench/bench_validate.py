@@ -217,6 +217,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--block-size", type=int, default=8 << 20)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of the pyarrow/columnar modes (median kept)")
     parser.add_argument("--child", choices=sorted(MODES))
     parser.add_argument("--csv")
     parser.add_argument("--schema")
@@ -241,8 +242,18 @@ def main() -> int:
         results = {}
         for mode in ("pyarrow", "columnar", "frictionless", "gdc"):
             print(f"running {mode} ...", file=sys.stderr)
-            results[mode] = run_child(mode, csv_path, schema_path, args.block_size)
-            r = results[mode]
+            # the machine is shared: the cheap runs are repeated and the median is kept
+            repeat = args.repeat if mode in ("pyarrow", "columnar") else 1
+            runs = [run_child(mode, csv_path, schema_path, args.block_size) for _ in range(repeat)]
+            ok = [r for r in runs if not r.get("skipped")]
+            if ok:
+                ok.sort(key=lambda r: r["seconds"])
+                r = dict(ok[len(ok) // 2])
+                r["runs_seconds"] = [round(x["seconds"], 3) for x in runs if not x.get("skipped")]
+                r["peak_rss_mb"] = max(x["peak_rss_mb"] for x in ok)
+            else:
+                r = runs[0]
+            results[mode] = r
             if not r.get("skipped"):
                 r["rows_per_s"] = round(r["rows"] / r["seconds"]) if r["seconds"] else None
                 r["seconds"] = round(r["seconds"], 3)
@@ -304,8 +315,11 @@ def markdown(s: dict) -> str:
         f"Same errors as frictionless (type, row, field, cell): **{s['same_errors']}** "
         f"({s['errors_reported']} errors from {s['injected_bad_rows']} injected bad rows); "
         f"columnar engine: {s['columnar_engine']}.",
-        f"Machine: {s['machine']['cpus']} CPUs (shared), Python {s['machine']['python']}; "
-        f"pyarrow block size {s['block_size'] >> 20} MB.",
+        f"Machine: {s['machine']['cpus']} CPUs (shared with other work), Python {s['machine']['python']}; "
+        f"pyarrow block size {s['block_size'] >> 20} MB; pyarrow and columnar: median of "
+        f"{len(r['columnar'].get('runs_seconds', [])) or 1} runs, frictionless: 1 run.",
+        "The pyarrow floor reads from a path, so pyarrow buffers up to 32 blocks ahead (its RSS); "
+        "the columnar reader throttles that to 3.",
         "",
     ]
     return "\n".join(lines)
