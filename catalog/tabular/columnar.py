@@ -898,6 +898,7 @@ class _Reader:
             if numbers[0] != start or numbers[-1] - numbers[0] + 1 != len(numbers):
                 raise Unsupported("row numbering mismatch between pyarrow and Python csv")
             self.next_row = int(numbers[-1]) + 1
+            self._remember_last(merged, numbers)
             yield merged, numbers
         if self.invalid:
             items = sorted(self.invalid)
@@ -906,7 +907,46 @@ class _Reader:
                 raise Unsupported("row numbering mismatch at the end of the file")
             self.invalid = []
             self.next_row = int(numbers[-1]) + 1
-            yield self._irregular_batch(items), numbers
+            batch = self._irregular_batch(items)
+            self._remember_last(batch, numbers)
+            yield batch, numbers
+        self._check_tail()
+
+    def _remember_last(self, batch: pa.RecordBatch, numbers: np.ndarray) -> None:
+        row = batch.slice(len(batch) - 1).to_pylist()[0]
+        cells = [v for v in row.values() if v is not None]
+        self.last_cells = cells + self.extra.get(int(numbers[-1]), [])
+
+    def _check_tail(self) -> None:
+        """Refuse a file that ends inside an unterminated quoted field.
+
+        Python's csv keeps the line ending(s) at the very end of such a file in the last
+        cell (``"abc\n`` at EOF -> ``abc\n``); pyarrow drops them. Only the last cell of
+        the last record can be affected: if the file ends with <quote> + that cell (quotes
+        doubled) + line-ending characters, after a delimiter or a line break, the columnar
+        result may differ and the reference decides.
+        """
+        cells = getattr(self, "last_cells", None)
+        if not cells:
+            return
+        d = self.prep.dialect
+        enc = "utf-8" if self.prep.arrow_encoding == "utf8" else self.prep.arrow_encoding
+        q = d.quotechar
+        body = (q + cells[-1].replace(q, q + q)).encode(enc)
+        with open(self.prep.path, "rb") as fh:
+            fh.seek(0, os.SEEK_END)
+            size = fh.tell()
+            fh.seek(max(0, size - len(body) - 66))
+            tail = fh.read()
+        run = len(tail) - len(tail.rstrip(b"\r\n"))
+        for k in range(1, run + 1):
+            pattern = body + tail[len(tail) - k:]
+            if tail.endswith(pattern):
+                start = len(tail) - len(pattern)
+                before = tail[start - 1:start] if start > 0 else b""
+                at_file_start = size - len(pattern) <= 3
+                if at_file_start or before in (d.delimiter.encode(enc), b"\n", b"\r"):
+                    raise Unsupported("the file ends inside an unterminated quoted field")
 
 
 @dataclass

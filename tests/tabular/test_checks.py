@@ -234,6 +234,21 @@ def test_quoted_newlines_keep_row_numbers(run):
     assert types(r) == [("type-error", 3, 2, "x"), ("extra-cell", 4, 3, "3")]
 
 
+def test_unterminated_quote_at_end_of_file(tmp_path, run):
+    # Python's csv keeps the final line ending inside the cell ("x\n"); pyarrow does too for
+    # a full-width row, but the text it hands back for a short row has lost it
+    s = schema({"name": "a"}, {"name": "b", "type": "integer"}, {"name": "c"})
+    assert types(run('a,b,c\n1,2,"x\n', s)) == []
+    path = tmp_path / "t.csv"
+    path.write_text('a,b,c\n1,"x\n', encoding="utf-8")
+    report = validate_table(path, s)
+    assert report.engine == "frictionless" and "unterminated" in report.fallback_reason
+    assert types(report) == [("type-error", 2, 2, "x\n"), ("missing-cell", 2, 3, "")]
+    # a properly closed quoted field at the end is not mistaken for one
+    path.write_text('a,b,c\n1,2,""\n', encoding="utf-8")
+    assert validate_table(path, s).engine == "columnar"
+
+
 def test_header_errors(run):
     s = schema({"name": "a"}, {"name": "b"}, {"name": "c"})
     r = run("a,a,\n1,2,3\n", s)

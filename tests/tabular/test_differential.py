@@ -35,6 +35,7 @@ DOCUMENTED_FALLBACKS = (
     "no header labels",
     "non-default dialect",
     "cannot open",
+    "unterminated quoted field",
 )
 
 TALLY: collections.Counter = collections.Counter()
@@ -109,6 +110,25 @@ def test_same_errors_as_frictionless_longer_files(case: Case, mode: str) -> None
     check(case, "long", block_size=1 << 10, mode=mode)
 
 
+RAW_SCHEMAS = [
+    {"fields": [{"name": "a"}, {"name": "b", "type": "integer"}, {"name": "c"}]},
+    {"fields": [{"name": "a"}, {"name": "b", "type": "integer"}, {"name": "c"}], "missingValues": ["NA"]},
+]
+
+
+@pytest.mark.slow
+@settings(max_examples=200, **SETTINGS)
+@given(
+    body=st.text(alphabet=st.sampled_from(list('a,,,"\n\r 1ก;')), max_size=60),
+    header=st.sampled_from(["a,b,c\n", "a,b,c\r\n", '"a",b,c\n']),
+    schema=st.sampled_from(RAW_SCHEMAS),
+)
+def test_same_errors_on_malformed_csv_text(body: str, header: str, schema: dict) -> None:
+    # not written by csv.writer: stray quotes, unterminated quotes, lone \r, ragged rows --
+    # where pyarrow's and Python's CSV parsers could disagree
+    check(Case(schema=schema, data=(header + body).encode(), encoding=None, limit_errors=1000), "raw", block_size=1 << 10)
+
+
 @pytest.mark.slow
 def test_columnar_share() -> None:
     """The differential suite must mostly exercise the columnar path, not the fallback."""
@@ -116,7 +136,9 @@ def test_columnar_share() -> None:
     fallback = TALLY["general:fallback"] + TALLY["long:fallback"]
     if n_columnar + fallback == 0:
         pytest.skip("run together with the differential tests")
-    print(f"\ndifferential cases: {n_columnar + fallback} ({n_columnar} columnar, {fallback} fallback)")
+    print(f"\ndifferential cases: {n_columnar + fallback} ({n_columnar} columnar, {fallback} fallback)"
+          f" + {TALLY['raw:columnar'] + TALLY['raw:fallback']} malformed-text cases"
+          f" ({TALLY['raw:columnar']} columnar); fallback reasons, all suites:")
     for key, value in sorted(TALLY.items()):
         if key.startswith("reason:"):
             print(f"  fallback {key[7:]!r}: {value}")
