@@ -165,20 +165,23 @@ def time_key_py(value: _dt.time) -> str:
     return "N%d" % us
 
 
-# strptime directives the fast path understands, as strict (fixed width) RE2 groups.
+# strptime directives the fast path understands: a strict (fixed width) RE2 group, and a
+# "safe" one whose every match is a valid value on any date (days up to 28, years from 1).
+_YEAR_SAFE = "(?:[1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])"
 _DIRECTIVES = {
-    "Y": "([0-9]{4})",
-    "m": "([0-9]{2})",
-    "d": "([0-9]{2})",
-    "H": "([0-9]{2})",
-    "M": "([0-9]{2})",
-    "S": "([0-9]{2})",
+    "Y": ("([0-9]{4})", _YEAR_SAFE),
+    "m": ("([0-9]{2})", "(?:0[1-9]|1[0-2])"),
+    "d": ("([0-9]{2})", "(?:0[1-9]|1[0-9]|2[0-8])"),
+    "H": ("([0-9]{2})", "(?:[01][0-9]|2[0-3])"),
+    "M": ("([0-9]{2})", "(?:[0-5][0-9])"),
+    "S": ("([0-9]{2})", "(?:[0-5][0-9])"),
 }
 
 
 @dataclass
 class StrptimePlan:
-    regex: str
+    regex: str  # named groups, fixed widths
+    safe: str  # no groups, value ranges built in
     parts: list[str]
 
     @classmethod
@@ -191,6 +194,7 @@ class StrptimePlan:
         Python) must be that very character; literals must match case-sensitively.
         """
         out = [r"\A"]
+        safe = [r"\A"]
         parts: list[str] = []
         i = 0
         while i < len(fmt):
@@ -202,32 +206,45 @@ class StrptimePlan:
                 i += 2
                 if directive == "%":
                     out.append(re2_char("%"))
+                    safe.append(re2_char("%"))
                     continue
                 if directive not in _DIRECTIVES or directive in parts:
                     return None
+                strict, safe_group = _DIRECTIVES[directive]
+                out.append(strict.replace("(", f"(?P<g{len(parts)}>", 1))
+                safe.append(safe_group)
                 parts.append(directive)
-                out.append(_DIRECTIVES[directive])
                 continue
             out.append(re2_char(ch))
+            safe.append(re2_char(ch))
             i += 1
         out.append(r"\z")
-        return cls("".join(out), parts)
+        safe.append(r"\z")
+        return cls("".join(out), "".join(safe), parts)
 
-    def parse(self, arr: pa.Array, base_ok: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    def ok(self, arr: pa.Array, valued: np.ndarray) -> np.ndarray:
+        """Values certainly accepted by strptime: the safe regex, then for the others (day
+        29-31...) the strict regex plus a calendar check, on that subset only."""
+        ok = valued & match(arr, self.safe)
+        rest = valued & ~ok
+        if rest.any():
+            idx = np.nonzero(rest)[0]
+            sub_ok = self.parse(arr.take(pa.array(idx)), np.ones(len(idx), dtype=bool))[0]
+            ok[idx[sub_ok]] = True
+        return ok
+
+    def parse(self, arr: pa.Array, base_ok: np.ndarray) -> tuple[np.ndarray, dict[str, Any]]:
         ok = base_ok & match(arr, self.regex)
         values: dict[str, np.ndarray] = {}
+        texts: dict[str, pa.Array] = {}
         n = len(arr)
         if self.parts:
-            # The directive groups are the only parentheses: name them for extract_regex.
-            pieces = self.regex.split("(")
-            named = pieces[0] + "".join(
-                f"(?P<g{k}>" + piece for k, piece in enumerate(pieces[1:])
-            )
             safe = pc.if_else(pa.array(ok), arr, pa.scalar(None, pa.string()))
-            struct = pc.extract_regex(safe, named)
+            struct = pc.extract_regex(safe, self.regex)
             for k, directive in enumerate(self.parts):
-                col = pc.fill_null(pc.struct_field(struct, [k]), "0")
-                values[directive] = pc.cast(col, pa.int64()).to_numpy(zero_copy_only=False)
+                col = pc.struct_field(struct, [k])
+                texts[directive] = col
+                values[directive] = pc.cast(pc.fill_null(col, "0"), pa.int64()).to_numpy(zero_copy_only=False)
         y = values.get("Y", np.full(n, 1900, dtype=np.int64))
         m = values.get("m", np.ones(n, dtype=np.int64))
         d = values.get("d", np.ones(n, dtype=np.int64))
@@ -235,7 +252,18 @@ class StrptimePlan:
         M = values.get("M", np.zeros(n, dtype=np.int64))
         S = values.get("S", np.zeros(n, dtype=np.int64))
         ok &= valid_ymd(y, m, d) & (H <= 23) & (M <= 59) & (S <= 59)
-        return ok, {"y": y, "m": m, "d": d, "H": H, "M": M, "S": S}
+        return ok, {"y": y, "m": m, "d": d, "H": H, "M": M, "S": S, "texts": texts}
+
+    def iso_dates(self, arr: pa.Array, ok: np.ndarray) -> pa.Array:
+        """``date.isoformat()`` of the parsed values (where ok), built from the digits."""
+        _, parts = self.parse(arr, ok)
+        texts = parts["texts"]
+        n = len(arr)
+        const = lambda v: pa.array([v] * n, pa.string())
+        y = texts.get("Y", const("1900"))
+        m = texts.get("m", const("01"))
+        d = texts.get("d", const("01"))
+        return pc.binary_join_element_wise(y, m, d, "-")
 
 
 # --------------------------------------------------------------------------- plans
@@ -247,8 +275,8 @@ class Fast:
 
     ok: np.ndarray
     canon: Optional[Callable[[], pa.Array]] = None
-    order: Optional[np.ndarray] = None  # int64 (exact) or float64 (ties re-checked)
-    extra: dict[str, Any] = dc_field(default_factory=dict)
+    #: int64 (exact), float64 (ties re-checked) or, for "iso" plans, ISO date strings
+    order: Optional[Callable[[], Any]] = None
 
 
 class Plan:
@@ -256,7 +284,8 @@ class Plan:
 
     #: key array type for unique/primaryKey/enum (pa.int64() or pa.large_string())
     key_type: pa.DataType = pa.large_string()
-    #: order domain for bounds: "int" (exact) or "float" (ties go to the residual path)
+    #: order domain for bounds: "int" (exact), "float" (ties go to the residual path) or
+    #: "iso" (``YYYY-MM-DD`` strings compare like the dates they spell)
     order_kind: Optional[str] = None
     #: can str(parsed value) be derived from the key (else raw strings are kept)?
     cell_from_key = False
@@ -373,16 +402,19 @@ class IntegerPlan(Plan):
     cell_from_key = True
 
     def fast(self, arr, valued):
-        ok = valued & match(arr, r"\A-?[0-9]{1,18}\z")
+        # ascii_is_decimal is ~50x cheaper than a regex; "-" is handled on its own
+        body = arr
+        negative = np_bool(pc.starts_with(arr, "-"))
+        if negative.any():
+            body = pc.if_else(pa.array(negative), pc.utf8_slice_codeunits(arr, 1), arr)
+        ok = valued & np_bool(pc.ascii_is_decimal(body)) & np_bool(pc.less_equal(pc.binary_length(body), 18))
         values = ints(arr, ok)
-        return Fast(ok=ok, canon=lambda: pa.array(values, pa.int64()), order=values)
+        return Fast(ok=ok, canon=lambda: pa.array(values, pa.int64()), order=lambda: values)
 
     def canon_py(self, value):
         if isinstance(value, bool) or not isinstance(value, int):
             raise Unsupported("non-int value in an integer field")
-        if not INT64_MIN <= value <= INT64_MAX:
-            raise Unsupported("integer beyond int64 in a unique/enum field")
-        return value
+        return value  # beyond int64: kept apart by the caller (see columnar._merge_keys)
 
     def order_py(self, value):
         return int(value)
@@ -393,9 +425,9 @@ class IntegerPlan(Plan):
 
 class YearPlan(IntegerPlan):
     def fast(self, arr, valued):
-        ok = valued & match(arr, r"\A[0-9]{4}\z")
+        ok = valued & np_bool(pc.ascii_is_decimal(arr)) & np_bool(pc.equal(pc.binary_length(arr), 4))
         values = ints(arr, ok)
-        return Fast(ok=ok, canon=lambda: pa.array(values, pa.int64()), order=values)
+        return Fast(ok=ok, canon=lambda: pa.array(values, pa.int64()), order=lambda: values)
 
 
 class YearmonthPlan(Plan):
@@ -408,14 +440,13 @@ class YearmonthPlan(Plan):
         safe = pc.if_else(pa.array(ok), arr, pa.scalar("0000-01", pa.string()))
         y = pc.cast(pc.utf8_slice_codeunits(safe, 0, 4), pa.int64()).to_numpy(zero_copy_only=False)
         m = pc.cast(pc.utf8_slice_codeunits(safe, 5, 7), pa.int64()).to_numpy(zero_copy_only=False)
-        return Fast(ok=ok, canon=lambda: pa.array(y * 100 + m, pa.int64()), order=y * 12 + m)
+        return Fast(ok=ok, canon=lambda: pa.array(y * 100 + m, pa.int64()), order=lambda: y * 12 + m)
 
     def canon_py(self, value):
         y, m = int(value[0]), int(value[1])
-        key = y * 100 + m
-        if not (0 <= y and 1 <= m <= 12 and key <= INT64_MAX):
+        if not (0 <= y and 1 <= m <= 12):
             raise Unsupported("unusual yearmonth in a unique/enum field")
-        return key
+        return y * 100 + m  # order-preserving and injective for months 1..12
 
     def order_py(self, value):
         return int(value[0]) * 12 + int(value[1])
@@ -446,6 +477,9 @@ class NumberPlan(Plan):
         self.charset = r"\A[" + chars + r"]{1,300}\z"
 
     def processed(self, arr: pa.Array, ok: np.ndarray) -> tuple[pa.Array, np.ndarray]:
+        if not self.processor:
+            ok = ok & match(arr, r"\A-?[0-9]+(?:\.[0-9]+)?\z")
+            return arr, ok & np_bool(pc.less_equal(pc.binary_length(arr), 300))
         ok = ok & match(arr, self.charset)
         p = arr
         if self.group:
@@ -459,7 +493,7 @@ class NumberPlan(Plan):
     def fast(self, arr, valued):
         p, ok = self.processed(arr, valued)
         safe = pc.if_else(pa.array(ok), p, pa.scalar("0", pa.string()))
-        order = pc.cast(safe, pa.float64()).to_numpy(zero_copy_only=False)
+        order = lambda: pc.cast(safe, pa.float64()).to_numpy(zero_copy_only=False)
         return Fast(ok=ok, canon=lambda: decimal_canon_vec(safe), order=order)
 
     def canon_py(self, value):
@@ -500,8 +534,9 @@ class BooleanPlan(Plan):
 
 
 class DatePlan(Plan):
-    key_type = pa.int64()
-    order_kind = "int"
+    """Keys and bounds use ``date.isoformat()`` text: it orders like the dates."""
+
+    order_kind = "iso"
     cell_from_key = True
 
     def __init__(self, field):
@@ -514,26 +549,61 @@ class DatePlan(Plan):
             self.strptime = StrptimePlan.build(fmt)
 
     def fast(self, arr, valued):
-        if self.strptime is None:
+        plan = self.strptime
+        if plan is None:
             return Fast(ok=np.zeros(len(arr), dtype=bool))
-        ok, parts = self.strptime.parse(arr, valued)
-        days = days_from_civil(parts["y"], parts["m"], parts["d"])
-        return Fast(ok=ok, canon=lambda: pa.array(days, pa.int64()), order=days)
+        ok = plan.ok(arr, valued)
+        if self.format == "default":
+            iso = lambda: arr  # the fast values already are YYYY-MM-DD
+        else:
+            iso = lambda: plan.iso_dates(arr, ok)
+        return Fast(ok=ok, canon=iso, order=iso)
 
     def canon_py(self, value):
-        return date_key_py(value)
+        return value.isoformat()
 
     def order_py(self, value):
-        return date_key_py(value)
+        return value.isoformat()
 
     def key_to_cell(self, key):
-        return str(_dt.date.fromordinal(int(key) + _EPOCH_ORDINAL))
+        return key
 
 
+_Y = _YEAR_SAFE
+_DT_SAFE = (
+    r"\A" + _Y + r"-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])[T ]"
+    r"(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])?\z"
+)
 _ISO_DATETIME = (
     r"\A([0-9]{4})-([0-9]{2})-([0-9]{2})[T ]([0-9]{2}):([0-9]{2}):([0-9]{2})"
     r"(Z|[+-][0-9]{2}:[0-9]{2})?\z"
 )
+
+
+def _iso_datetime_parts(arr: pa.Array, valued: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Strict ISO datetime (as dateutil's isoparse reads it): ok mask and components."""
+    ok = valued & match(arr, _ISO_DATETIME)
+    safe = pc.if_else(pa.array(ok), arr, pa.scalar("1970-01-01T00:00:00", pa.string()))
+    sl = lambda a, b: pc.cast(pc.utf8_slice_codeunits(safe, a, b), pa.int64()).to_numpy(zero_copy_only=False)
+    y, m, d, H, M, S = sl(0, 4), sl(5, 7), sl(8, 10), sl(11, 13), sl(14, 16), sl(17, 19)
+    tz = pc.utf8_slice_codeunits(safe, 19, 25)
+    has_tz = np_bool(pc.greater(pc.utf8_length(tz), 0))
+    is_z = np_bool(pc.equal(tz, "Z"))
+    numeric_tz = has_tz & ~is_z
+    tz_safe = pc.if_else(pa.array(numeric_tz), tz, pa.scalar("+00:00", pa.string()))
+    th = pc.cast(pc.utf8_slice_codeunits(tz_safe, 1, 3), pa.int64()).to_numpy(zero_copy_only=False)
+    tm = pc.cast(pc.utf8_slice_codeunits(tz_safe, 4, 6), pa.int64()).to_numpy(zero_copy_only=False)
+    sign = np.where(np_bool(pc.starts_with(tz_safe, "-")), -1, 1)
+    ok &= valid_ymd(y, m, d) & (H <= 23) & (M <= 59) & (S <= 59) & (th <= 23) & (tm <= 59)
+    offset = sign * (th * 3600 + tm * 60)
+    return ok, {"y": y, "m": m, "d": d, "H": H, "M": M, "S": S, "offset": offset, "has_tz": has_tz}
+
+
+def _datetime_keys(p: dict[str, np.ndarray]) -> pa.Array:
+    seconds = days_from_civil(p["y"], p["m"], p["d"]) * 86400 + p["H"] * 3600 + p["M"] * 60 + p["S"] - p["offset"]
+    us = pa.array(seconds * 1_000_000, pa.int64())
+    prefix = pa.array(np.where(p["has_tz"], "A", "N"), pa.string())
+    return pc.binary_join_element_wise(prefix, pc.cast(us, pa.string()), "")
 
 
 class DatetimePlan(Plan):
@@ -547,35 +617,25 @@ class DatetimePlan(Plan):
     def fast(self, arr, valued):
         n = len(arr)
         if self.format == "default":
-            ok = valued & match(arr, _ISO_DATETIME)
-            safe = pc.if_else(pa.array(ok), arr, pa.scalar("1970-01-01T00:00:00", pa.string()))
-            sl = lambda a, b: pc.cast(pc.utf8_slice_codeunits(safe, a, b), pa.int64()).to_numpy(zero_copy_only=False)
-            y, m, d, H, M, S = sl(0, 4), sl(5, 7), sl(8, 10), sl(11, 13), sl(14, 16), sl(17, 19)
-            tz = pc.utf8_slice_codeunits(safe, 19, 25)
-            has_tz = np_bool(pc.greater(pc.utf8_length(tz), 0))
-            is_z = np_bool(pc.equal(tz, "Z"))
-            numeric_tz = has_tz & ~is_z
-            tz_safe = pc.if_else(pa.array(numeric_tz), tz, pa.scalar("+00:00", pa.string()))
-            th = pc.cast(pc.utf8_slice_codeunits(tz_safe, 1, 3), pa.int64()).to_numpy(zero_copy_only=False)
-            tm = pc.cast(pc.utf8_slice_codeunits(tz_safe, 4, 6), pa.int64()).to_numpy(zero_copy_only=False)
-            sign = np.where(np_bool(pc.starts_with(tz_safe, "-")), -1, 1)
-            ok &= valid_ymd(y, m, d) & (H <= 23) & (M <= 59) & (S <= 59) & (th <= 23) & (tm <= 59)
-            offset = sign * (th * 3600 + tm * 60)
-        elif self.strptime is not None:
-            ok, parts = self.strptime.parse(arr, valued)
-            y, m, d, H, M, S = (parts[k] for k in ("y", "m", "d", "H", "M", "S"))
-            has_tz = np.zeros(n, dtype=bool)
-            offset = np.zeros(n, dtype=np.int64)
-        else:
-            return Fast(ok=np.zeros(n, dtype=bool))
+            ok = valued & match(arr, _DT_SAFE)
+            rest = valued & ~ok
+            if rest.any():
+                idx = np.nonzero(rest)[0]
+                sub_ok, _ = _iso_datetime_parts(arr.take(pa.array(idx)), np.ones(len(idx), dtype=bool))
+                ok[idx[sub_ok]] = True
+            return Fast(ok=ok, canon=lambda: _datetime_keys(_iso_datetime_parts(arr, ok)[1]))
+        if self.strptime is not None:
+            plan = self.strptime
+            ok = plan.ok(arr, valued)
 
-        def canon():
-            seconds = days_from_civil(y, m, d) * 86400 + H * 3600 + M * 60 + S - offset
-            us = pa.array(seconds * 1_000_000, pa.int64())
-            prefix = pa.array(np.where(has_tz, "A", "N"), pa.string())
-            return pc.binary_join_element_wise(prefix, pc.cast(us, pa.string()), "")
+            def canon():
+                parts = plan.parse(arr, ok)[1]
+                parts["offset"] = np.zeros(n, dtype=np.int64)
+                parts["has_tz"] = np.zeros(n, dtype=bool)
+                return _datetime_keys(parts)
 
-        return Fast(ok=ok, canon=canon)
+            return Fast(ok=ok, canon=canon)
+        return Fast(ok=np.zeros(n, dtype=bool))
 
     def canon_py(self, value):
         return datetime_key_py(value)
@@ -592,21 +652,26 @@ class TimePlan(Plan):
     def fast(self, arr, valued):
         n = len(arr)
         if self.format == "default":
-            ok = valued & match(arr, r"\A([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]\z")
-            safe = pc.if_else(pa.array(ok), arr, pa.scalar("00:00:00", pa.string()))
-            sl = lambda a, b: pc.cast(pc.utf8_slice_codeunits(safe, a, b), pa.int64()).to_numpy(zero_copy_only=False)
-            H, M, S = sl(0, 2), sl(3, 5), sl(6, 8)
-        elif self.strptime is not None:
-            ok, parts = self.strptime.parse(arr, valued)
-            H, M, S = parts["H"], parts["M"], parts["S"]
-        else:
-            return Fast(ok=np.zeros(n, dtype=bool))
+            ok = valued & match(arr, r"\A(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]\z")
 
-        def canon():
-            us = pa.array((H * 3600 + M * 60 + S) * 1_000_000, pa.int64())
-            return pc.binary_join_element_wise("N", pc.cast(us, pa.string()), "")
+            def canon():
+                safe = pc.if_else(pa.array(ok), arr, pa.scalar("00:00:00", pa.string()))
+                sl = lambda a, b: pc.cast(pc.utf8_slice_codeunits(safe, a, b), pa.int64()).to_numpy(zero_copy_only=False)
+                us = pa.array((sl(0, 2) * 3600 + sl(3, 5) * 60 + sl(6, 8)) * 1_000_000, pa.int64())
+                return pc.binary_join_element_wise("N", pc.cast(us, pa.string()), "")
 
-        return Fast(ok=ok, canon=canon)
+            return Fast(ok=ok, canon=canon)
+        if self.strptime is not None:
+            plan = self.strptime
+            ok = plan.ok(arr, valued)
+
+            def canon():
+                p = plan.parse(arr, ok)[1]
+                us = pa.array((p["H"] * 3600 + p["M"] * 60 + p["S"]) * 1_000_000, pa.int64())
+                return pc.binary_join_element_wise("N", pc.cast(us, pa.string()), "")
+
+            return Fast(ok=ok, canon=canon)
+        return Fast(ok=np.zeros(n, dtype=bool))
 
     def canon_py(self, value):
         return time_key_py(value)

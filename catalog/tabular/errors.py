@@ -5,7 +5,8 @@ field by field: ``type`` is the Frictionless error type verbatim (``type-error``
 ``constraint-error``, ``missing-cell``, ``extra-cell``, ``blank-row``, ``primary-key``,
 ``unique-error``, ``blank-label``, ``duplicate-label``, ``incorrect-label``,
 ``missing-label``, ``extra-label``, and for whole-file problems ``schema-error``,
-``source-error``, ``encoding-error``, ...). Rows are numbered as Frictionless numbers them
+``field-error``, ``source-error``, ``encoding-error``, ``scheme-error``...; ``check-error``
+when Frictionless itself crashed).  Rows are numbered as Frictionless numbers them
 (the header is row 1, every CSV record counts, blank ones included); fields are 1-based.
 
 Conventions copied from Frictionless so that nothing needs translating:
@@ -103,6 +104,8 @@ class TableReport:
     encoding: Optional[str] = None
     delimiter: Optional[str] = None
     labels: list[str] = field(default_factory=list)
+    #: the row Frictionless took as header (it moves it down past short leading rows)
+    header_row: int = 1
     warnings: list[str] = field(default_factory=list)
     batches_complete: bool = True
     seconds: float = 0.0

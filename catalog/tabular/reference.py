@@ -117,6 +117,19 @@ def validate_reference(
             seconds=time.perf_counter() - started,
             batches_complete=False,
         )
+    except Exception as exc:
+        # Frictionless itself crashes on a few inputs (e.g. a signalling NaN, "sNaN", in a
+        # unique number column: "Cannot hash a signaling NaN value"). A validator must
+        # not crash the publishing run: the crash becomes one blocking check-error.
+        note = f"Frictionless failed: {type(exc).__name__}: {exc}"
+        return TableReport(
+            path=os.fspath(path),
+            errors=[TableError("check-error", note=note)],
+            engine="frictionless",
+            fallback_reason=fallback_reason,
+            seconds=time.perf_counter() - started,
+            batches_complete=False,
+        )
     finally:
         system.trusted = previous
     errors = [convert_error(e) for e in report.errors]
