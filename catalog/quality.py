@@ -73,6 +73,14 @@ _LOCK = threading.Lock()
 _STATE: dict[str, Any] = {}
 
 
+def prewarm() -> threading.Thread:
+    """Start importing GX (seconds of pure import) on a thread, so it overlaps reading the
+    data; ``_gx()`` then finds it ready. Safe to call any number of times."""
+    thread = threading.Thread(target=_gx, name="gdc-gx-import", daemon=True)
+    thread.start()
+    return thread
+
+
 def _gx():
     """(gx module, batch definition, {snake_name: class}) — created once per process."""
     with _LOCK:
