@@ -148,9 +148,11 @@ def _pad(text: str) -> str:
 
 
 def _line(key: str, value: Any, comment: str, indent: str = "") -> str:
-    if isinstance(value, str) and "\n" in value:
+    lines = value.split("\n") if isinstance(value, str) else []
+    if len(lines) > 1 and not any(ln[:1].isspace() or ln != ln.rstrip() for ln in lines if ln):
         body = "\n".join(f"{indent}  {ln}" for ln in value.rstrip("\n").split("\n"))
-        return f"{indent}{key}: |  # {comment}\n{body}"
+        chomp = "|" if value.endswith("\n") else "|-"
+        return f"{indent}{key}: {chomp}  # {comment}\n{body}"
     text = f"{indent}{key}: {_dump(value)}"
     return f"{_pad(text)} # {comment}" if comment else text
 
@@ -231,7 +233,7 @@ def render_resources(profile: Profile, resources: list[dict[str, Any]]) -> list[
     lines = ["resources:"]
     comments = {"path": "relative to this folder (or url: https://...)",
                 "schema": "Frictionless Table Schema drafted by `gdc schema infer`: review it",
-                "encoding": "detected from the file's bytes"}
+                "encoding": "detected from the file's bytes (utf-8, or cp874 = TIS-620 from Thai Excel)"}
     for res in resources:
         first = True
         for key, value in res.items():

@@ -206,6 +206,8 @@ def _read_csv(path: Path, codec: str, sample_rows: int | None) -> _Collector | N
     def on_batch(batch: pa.RecordBatch, first_row: int) -> None:
         if "c" not in state:
             state["c"] = _Collector(list(batch.column_names))
+        if sample_rows:
+            batch = batch.slice(0, sample_rows - state["c"].rows)
         state["c"].add(list(batch.columns))
         if sample_rows and state["c"].rows >= sample_rows:
             raise _Enough
@@ -434,7 +436,7 @@ def infer(path: Path | str, *, encoding: str | None = None, sample_rows: int | N
             codec = enc.normalize_codec(encoding)
         else:
             found = enc.detect(path)
-            codec, sure = found.encoding or found.candidate or "utf-8", not found.unsure
+            codec, sure = found.encoding or found.candidate or _fallback_codec(found), not found.unsure
             code = "INFER_ENCODING" if sure else "INFER_ENCODING_UNSURE"
             notes.append((F.info if sure else F.warning)(code, file=str(path), encoding=codec, reason=found.reason))
     collector = None if excel else _read_csv(path, codec, sample_rows)
@@ -456,6 +458,13 @@ def infer(path: Path | str, *, encoding: str | None = None, sample_rows: int | N
                            key=", ".join(key) if key and "primaryKey" in schema else "-"))
     return Draft(schema=schema, path=path, encoding=codec, encoding_sure=sure, rows=rows, notes=notes,
                  structural=structural)
+
+
+def _fallback_codec(found) -> str:
+    """When the bytes do not say for sure: cp874 if they are not UTF-8 but decode as Thai."""
+    if found.utf8_error_offset is not None and not found.cp874_undefined:
+        return "cp874"
+    return "utf-8"
 
 
 def _verify(path: Path, schema: dict[str, Any], codec: str | None, excel: bool,

@@ -257,14 +257,8 @@ def dataset(catalog, yes, interactive, lang, agency, folder, data_file, encoding
     fields = PROFILE.dataset_fields
     values: dict[str, Any] = {"name": ask.value(fields["name"], given.pop("name", None), name_default)}
     values["title"] = ask.value(fields["title"], given.pop("title", None), None)
-    ask.check_missing()
-    for key in ("name", "title"):
-        other = cat.taken(key, values[key])
-        if other:
-            fail("INIT_NAME_TAKEN", lang, field_name=key, value=values[key], other_file=str(other))
-    ctx["title"] = values["title"]
-    folder_path = cat.folder / agency / (folder or _folder_for(values["name"], agency))
-    _refuse_existing(folder_path / "dataset.yaml", lang)
+    ctx["title"] = values["title"] or "<title>"
+    checked = values["name"] and values["title"] and _check_new(cat, values, agency, folder, lang)
     file_format = _file_format(data_file)
     for name, f in fields.items():
         if name in values or name in PROFILE.other_fields or f.types:
@@ -284,6 +278,7 @@ def dataset(catalog, yes, interactive, lang, agency, folder, data_file, encoding
             else:
                 values[name] = ask.value(f, given.pop(name, None), default, optional=True)
     ask.check_missing()
+    folder_path = checked or _check_new(cat, values, agency, folder, lang)
     dtype_en = PROFILE.data_type_en(values.get("data_type"))
     _type_specific(ask, values, given, dtype_en)
     for name, raw in given.items():  # --set fields not handled above (type-specific, *_other, optional)
@@ -296,6 +291,19 @@ def dataset(catalog, yes, interactive, lang, agency, folder, data_file, encoding
                                                           cat.repo, "gdc init dataset")
     _write(cat, files, lang)
     _report(folder_path, lang, f"gdc validate {_shown(folder_path)}")
+
+
+def _check_new(cat, values: dict[str, Any], agency: str, folder: str | None, lang: str) -> Path:
+    """Refuse a name or title already in the catalog, or a dataset.yaml already there."""
+    from catalog.commands._out import fail
+
+    for key in ("name", "title"):
+        other = cat.taken(key, values[key])
+        if other:
+            fail("INIT_NAME_TAKEN", lang, field_name=key, value=values[key], other_file=_shown(other))
+    folder_path = cat.folder / agency / (folder or _folder_for(values["name"], agency))
+    _refuse_existing(folder_path / "dataset.yaml", lang)
+    return folder_path
 
 
 def _parse_sets(sets, lang: str) -> dict[str, str]:
@@ -389,7 +397,7 @@ def _resource_files(folder: Path, data_file: Path | None, encoding: str | None, 
             note(finding, lang)
         files[folder / "schema.json"] = json.dumps(draft.schema, ensure_ascii=False, indent=2) + "\n"
         resource["schema"] = "schema.json"
-        if draft.encoding and draft.encoding_sure:
+        if draft.encoding:  # declared, so gdc validate reads it the way the draft did
             resource["encoding"] = draft.encoding
     return files, [resource]
 
