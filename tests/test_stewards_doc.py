@@ -18,7 +18,9 @@ HOOKS = REPO / ".pre-commit-hooks.yaml"
 
 
 def blocks(lang: str) -> list[str]:
-    return re.findall(rf"```{lang}\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)
+    """The doc's fenced code blocks in language ``lang`` ("" for plain blocks), in order."""
+    fences = re.findall(r"^```(\w*)\n(.*?)^```", DOC.read_text(encoding="utf-8"), re.S | re.M)
+    return [body for kind, body in fences if kind == lang]
 
 
 @pytest.fixture
