@@ -4,7 +4,8 @@ Interactive on a terminal (each mandatory field asked, data.go.th's choices list
 with the English name, the profile's default one Enter away); from flags for scripts, where
 nothing is ever asked and defaults need ``--yes``. The options themselves are generated from
 the profile, so a new mandatory field in ``schemas/datagoth-profile.yaml`` becomes a flag
-and a prompt without touching this file. The deciding and writing is in ``catalog.scaffold``.
+and a prompt without touching this file. Asking is in ``_ask``; deciding and writing in
+``catalog.scaffold``.
 """
 from __future__ import annotations
 
@@ -14,15 +15,9 @@ from typing import Any
 
 import click
 
-from catalog import i18n
-from catalog import profile as profile_mod
+from catalog.commands._ask import PROFILE, Asker
+from catalog.commands._ask import opt as _opt
 from catalog.commands.common import lang_option, language
-
-PROFILE = profile_mod.load()
-
-
-def _opt(name: str) -> str:
-    return "--" + name.replace("_", "-")
 
 
 def _field_options(fields):
@@ -49,128 +44,6 @@ def _shared(func):
     func = click.option("--catalog", type=click.Path(file_okay=False, path_type=Path), default=Path("datasets"),
                         show_default=True, help="The catalog folder (agency folders inside).")(func)
     return func
-
-
-class Asker:
-    """Gets each value from a flag, a prompt or a default, checked like ``gdc validate``."""
-
-    def __init__(self, lang: str, interactive: bool | None, yes: bool):
-        self.lang = lang
-        self.interactive = sys.stdin.isatty() if interactive is None else interactive
-        self.yes = yes
-        self.missing: list[str] = []
-        self.defaults_used: list[str] = []
-        self.defaulted: set[str] = set()
-
-    def words(self, code: str, **params: Any) -> str:
-        return i18n.message(code, self.lang, params)
-
-    def value(self, f, given: Any, default: Any, *, option: str | None = None, optional: bool = False,
-              restrict: list[str] | None = None) -> Any:
-        from catalog import scaffold
-        from catalog.commands._out import fail
-
-        option = option or _opt(f.name)
-        if given not in (None, "", ()):
-            stored, errors = scaffold.parse(PROFILE, f, given)
-            if errors:
-                fail("INIT_VALUE_INVALID", self.lang, option=option, problem=errors[0].message(self.lang),
-                     fix=errors[0].hint(self.lang))
-            return stored
-        if default is not None and (self.yes or optional):  # optional defaults are never asked
-            stored, errors = scaffold.parse(PROFILE, f, default)
-            if not errors:
-                self.defaulted.add(f.name)
-                return stored
-        if self.interactive:
-            return self.ask(f, default, optional=optional, restrict=restrict)
-        if not optional:
-            self.missing.append(option)
-            if default is not None:
-                shown = ",".join(default) if isinstance(default, (list, tuple)) else default
-                self.defaults_used.append(f"{option} {shown}")
-        return None
-
-    def ask(self, f, default: Any, *, optional: bool, restrict: list[str] | None) -> Any:
-        from catalog import scaffold
-
-        vocab = PROFILE.vocab(f)
-        click.echo(click.style(f"\n{f.label.get('th', f.name)} / {f.label.get('en', f.name)}", bold=True)
-                   + f"  [{f.name}]")
-        choices = [c for c in vocab.choices if not c.legacy and (restrict is None or c.value in restrict)] if vocab else []
-        for i, c in enumerate(choices, 1):
-            click.echo(f"  {i:>2}. {c.value} ({c.en})")
-        shown_default = _default_text(default, choices)
-        prompt = self.words("INIT_PROMPT_MULTI" if f.kind == "multi" else "INIT_PROMPT_CHOOSE") if choices else "›"
-        if optional:
-            prompt += f" ({self.words('INIT_PROMPT_OPTIONAL')})"
-        while True:
-            answer = click.prompt(prompt, default=shown_default if shown_default is not None else ("" if optional else None),
-                                  show_default=shown_default is not None)
-            if optional and not str(answer).strip():
-                return None
-            raw = _from_numbers(answer, choices, f.kind == "multi") if choices else answer
-            if raw is None:
-                click.echo(self.words("INIT_PROMPT_NOT_A_CHOICE", value=answer))
-                continue
-            stored, errors = scaffold.parse(PROFILE, f, raw)
-            if not errors and restrict is not None and stored not in restrict:
-                click.echo(self.words("INIT_PROMPT_NOT_A_CHOICE", value=answer))
-                continue
-            if errors:
-                click.echo(click.style(errors[0].message(self.lang), fg="red") + f"  → {errors[0].hint(self.lang)}")
-                continue
-            if default is not None and str(answer) == str(shown_default):
-                self.defaulted.add(f.name)
-            return stored
-
-    def other_text(self, f, values: dict[str, Any], given: dict[str, Any]) -> None:
-        """Ask for the ``*_other`` text when the "อื่นๆ" choice was picked interactively."""
-        vocab = PROFILE.vocab(f)
-        chosen = values.get(f.name)
-        other = vocab.other_value if vocab else None
-        picked = other is not None and (chosen == other or (isinstance(chosen, list) and other in chosen))
-        if picked and f.other_field and not given.get(f.other_field) and self.interactive:
-            values[f.other_field] = self.value(PROFILE.dataset_fields[f.other_field], None, None)
-
-    def check_missing(self) -> None:
-        from catalog.commands._out import fail
-
-        if self.missing:
-            note = (i18n.message("INIT_DEFAULTS_NOTE", self.lang, {"defaults": "; ".join(self.defaults_used)})
-                    if self.defaults_used else "")
-            fail("INIT_MISSING", self.lang, options=", ".join(self.missing), defaults_note=note)
-
-
-def _default_text(default: Any, choices) -> str | None:
-    """A default as the prompt shows it: choice numbers for choices (``3``, ``2,5``)."""
-    if default is None:
-        return None
-    if not choices:
-        return ", ".join(default) if isinstance(default, (list, tuple)) else str(default)
-    items = default if isinstance(default, (list, tuple)) else [default]
-    numbers = []
-    for item in items:
-        for i, c in enumerate(choices, 1):
-            if item in (c.value, c.en) or item in c.aliases:
-                numbers.append(str(i))
-    return ",".join(numbers) if numbers else None
-
-
-def _from_numbers(answer: str, choices, multi: bool) -> Any:
-    """``"2"`` -> the 2nd choice's value; values and English names pass through as typed."""
-    parts = [p.strip() for p in str(answer).split(",")] if multi else [str(answer).strip()]
-    out = []
-    for part in parts:
-        if part.isdigit():
-            if not 1 <= int(part) <= len(choices):
-                return None
-            out.append(choices[int(part) - 1].value)
-        elif part:
-            out.append(part)
-    if not out:
-        return None
-    return out if multi else out[0]
 
 
 @click.group(short_help="Scaffold an agency or a dataset that passes gdc validate.")
