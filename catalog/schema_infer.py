@@ -30,7 +30,7 @@ import pyarrow.compute as pc
 from catalog import findings as F
 from catalog import pii, schema_hints as hints
 from catalog.findings import Finding
-from catalog.schema_stats import TYPE_ORDER, Collector, Column, read_csv, read_frictionless
+from catalog.schema_stats import TYPE_ORDER, Collector, Column, read_csv, read_frictionless, shape_pattern
 
 ENUM_MIN_ROWS = 20  # a code list: at most ENUM_MAX distinct values over 20+ rows
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
@@ -123,7 +123,7 @@ def _field(col: Column, rows: int, kept: pa.Array) -> dict[str, Any]:
     if _all_distinct(col, kept, ftype) and _unique_worthy(col, kind, ftype):
         constraints["unique"] = True
     if ftype == "string" and "pattern" not in constraints and "enum" not in constraints and _shape_worthy(col, constraints):
-        constraints["pattern"] = _shape_pattern(col.shape)
+        constraints["pattern"] = shape_pattern(col.shape)
     if constraints:
         out["constraints"] = constraints
     return out
@@ -159,14 +159,6 @@ def _shape_worthy(col: Column, constraints: dict[str, Any]) -> bool:
     if not (col.one_shape and shape and "9" in shape and len(shape) <= 40 and col.values >= 2):
         return False
     return bool(hints.ID_HINT.search(col.name) or constraints.get("unique") or col.leading_zero)
-
-
-def _shape_pattern(shape: str) -> str:
-    parts = []
-    for run in re.finditer(r"9+|[^9]+", shape):
-        text = run.group()
-        parts.append(f"[0-9]{{{len(text)}}}" if text[0] == "9" else re.sub(r"([.^$*+?{}\[\]\\|()])", r"\\\1", text))
-    return "^" + "".join(parts) + "$"
 
 
 def _primary_key(fields: list[dict[str, Any]], collector: Collector) -> list[str] | None:

@@ -10,6 +10,7 @@ row stream, whose native cells (int, datetime ...) are what Frictionless validat
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from catalog import schema_hints as hints
 
 ENUM_MAX = 12  # more distinct values than this and a column is no code list
 KEEP_ROWS = 200_000  # rows kept to judge unique / primaryKey (the verification covers the rest)
+KEEP_BYTES = 64 << 20  # ... and at most this much of them
 CHUNK_ROWS = 5_000
 MISSING_TOKENS = ("-", "–", "—", "N/A", "n/a", "NA", "null", "NULL", "ไม่มีข้อมูล")
 
@@ -79,14 +81,17 @@ class Column:
         vals = arr.filter(pc.invert(pc.or_(blank, token)))
         if len(vals) == 0:
             return
+        head = vals.slice(0, 256)  # most candidate types fail here, before a full pass
         for kind in list(self.possible):
-            if not pc.all(pc.match_substring_regex(vals, TYPE_PATTERNS[kind])).as_py():
+            if not (_all_match(head, kind) and _all_match(vals, kind)):
                 self.possible.discard(kind)
-        self.thai_digits |= bool(pc.any(pc.match_substring_regex(vals, "[๐-๙]")).as_py())
         if self.possible & {"integer", "number"}:
+            thai = bool(pc.any(pc.match_substring_regex(vals, "[๐-๙]")).as_py())
+            grouped = bool(pc.any(pc.match_substring(vals, ",")).as_py())
+            self.thai_digits |= thai
+            self.grouped |= grouped
             self.leading_zero |= bool(pc.any(pc.match_substring_regex(vals, _LEADING_ZERO)).as_py())
-            self.grouped |= bool(pc.any(pc.match_substring(vals, ",")).as_py())
-            bounds = pc.min_max(_parse_number(vals)).as_py()
+            bounds = pc.min_max(_parse_number(vals, plain=not (thai or grouped))).as_py()
             self.low = _fold(min, self.low, bounds["min"])
             self.high = _fold(max, self.high, bounds["max"])
         for kind, start in (("date", 0), ("datetime", 0), ("date_dmy", -4)):
@@ -99,10 +104,13 @@ class Column:
             self.few.update(pc.unique(vals).to_pylist())
             if len(self.few) > ENUM_MAX:
                 self.few = None
-        if self.one_shape:
-            shapes = pc.unique(pc.replace_substring_regex(vals, "[0-9]", "9")).to_pylist()
+        if self.one_shape:  # the head proposes a shape, the whole batch must match it
+            shapes = pc.unique(pc.replace_substring_regex(head, "[0-9]", "9")).to_pylist()
             self.one_shape = len(shapes) == 1 and self.shape in (None, shapes[0])
             self.shape = shapes[0] if self.one_shape else None
+            if self.one_shape and len(vals) > len(head):
+                self.one_shape = bool(pc.all(pc.match_substring_regex(vals, shape_pattern(self.shape))).as_py())
+                self.shape = self.shape if self.one_shape else None
         if self.provinces:
             self.provinces = bool(pc.all(pc.is_in(vals, value_set=_PROVINCES)).as_py())
         self.max_len = max(self.max_len, pc.max(pc.utf8_length(vals)).as_py() or 0)
@@ -116,30 +124,56 @@ def _fold(fn, old, new):
     return new if old is None else old if new is None else fn(old, new)
 
 
-def _parse_number(vals: pa.Array) -> pa.Array:
+def shape_pattern(shape: str) -> str:
+    """The regex of a digit shape: ``PCD-9999-99999`` -> ``^PCD-[0-9]{4}-[0-9]{5}$``."""
+    parts = []
+    for run in re.finditer(r"9+|[^9]+", shape):
+        text = run.group()
+        parts.append(f"[0-9]{{{len(text)}}}" if text[0] == "9" else re.sub(r"([.^$*+?{}\[\]\\|()])", r"\\\1", text))
+    return "^" + "".join(parts) + "$"
+
+
+def _all_match(vals: pa.Array, kind: str) -> bool:
+    return bool(pc.all(pc.match_substring_regex(vals, TYPE_PATTERNS[kind])).as_py())
+
+
+def _parse_number(vals: pa.Array, plain: bool = False) -> pa.Array:
+    """Numbers as floats; plain ASCII numbers take Arrow's fast cast, Thai ones ``thai``'s."""
     from catalog import thai
+
+    if plain:
+        try:
+            return pc.cast(vals, pa.float64())
+        except pa.ArrowInvalid:
+            pass
 
     return thai.parse_number(vals)
 
 
 class Collector:
-    """All columns of a file, plus the first ``KEEP_ROWS`` rows for key analysis."""
+    """All columns of a file, plus the first rows (``KEEP_ROWS``, ``KEEP_BYTES``) for key analysis."""
 
     def __init__(self, names: list[str]):
         self.names = names
         self.columns = [Column(n) for n in names]
         self.kept: list[list[pa.Array]] = [[] for _ in names]
-        self.kept_rows = self.rows = 0
+        self.kept_rows = self.rows = self.kept_bytes = 0
+        self.keep_limit = KEEP_ROWS  # lowered once KEEP_BYTES are kept (wide or wordy tables)
 
     def add(self, arrays: list[pa.Array], kinds: list[set[str]] | None = None) -> None:
         n = len(arrays[0]) if arrays else 0
+        take = max(0, min(n, self.keep_limit - self.kept_rows))
         for i, (col, arr) in enumerate(zip(self.columns, arrays)):
             col.add(arr)
             if kinds:
                 col.kinds |= kinds[i]
-            if self.kept_rows < KEEP_ROWS:
-                self.kept[i].append(arr.slice(0, KEEP_ROWS - self.kept_rows))
-        self.kept_rows = min(KEEP_ROWS, self.kept_rows + n)
+            if take:
+                part = arr.slice(0, take)
+                self.kept[i].append(part)
+                self.kept_bytes += part.nbytes
+        self.kept_rows += take
+        if self.kept_bytes >= KEEP_BYTES:
+            self.keep_limit = self.kept_rows
         self.rows += n
 
     def kept_column(self, i: int) -> pa.Array:
