@@ -113,9 +113,22 @@ def check_all(profile: Profile, fields: dict[str, Field], values: dict[str, Any]
     return found
 
 
-def allowed_classifications(profile: Profile, category: str | None) -> list[str] | None:
-    """data_classification choices that fit the chosen data_category (profile's table)."""
-    return profile.category_classification.get(category or "") or None
+def allowed_by_rule(profile: Profile, f: Field, values: dict[str, Any]) -> list[str] | None:
+    """The choices of ``f`` that fit an earlier answer, from the profile's
+    ``category_classification`` table (data_category -> allowed data_classification).
+
+    The two fields are found by their vocabularies (the table's keys are one field's choices,
+    its values the other's), so the rule stays data like the rest of the profile.
+    """
+    table = profile.category_classification
+    vocab = profile.vocab(f)
+    if not table or vocab is None or not {v for vs in table.values() for v in vs} <= set(vocab.values):
+        return None
+    for other in profile.dataset_fields.values():
+        other_vocab = profile.vocab(other)
+        if other is not f and other_vocab is not None and set(table) <= set(other_vocab.values):
+            return table.get(values.get(other.name) or "") or None
+    return None
 
 
 # ----------------------------------------------------------------------------- rendering

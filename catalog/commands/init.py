@@ -126,24 +126,22 @@ def dataset(catalog, yes, interactive, lang, agency, folder, data_file, encoding
         if data_file is not None and not data_file.is_file():
             fail("INIT_FILE_INVALID", lang, file=answer, problem="not a file")
     ctx = scaffold.context(agency_title=cat.agencies().get(agency) or agency)
-    name_default = f"{agency}-{scaffold.slugify(data_file.stem)}"[:70].strip("-") if data_file else None
+    stem = scaffold.slugify(data_file.stem) if data_file else ""
+    name_default = f"{agency}-{stem}"[:70].strip("-_") if stem else None
     fields = PROFILE.dataset_fields
     values: dict[str, Any] = {"name": ask.value(fields["name"], given.pop("name", None), name_default)}
     values["title"] = ask.value(fields["title"], given.pop("title", None), None)
     ctx["title"] = values["title"] or "<title>"
     checked = values["name"] and values["title"] and _check_new(cat, values, agency, folder, lang)
-    file_format = _file_format(data_file)
     for name, f in fields.items():
         if name in values or name in PROFILE.other_fields or f.types:
             continue
-        default = scaffold.default(f, ctx)
-        if name == "data_format" and file_format:
-            default = [file_format]
+        default = _file_format(f, data_file) or scaffold.default(f, ctx)
         if f.must_have:
             values[name] = ask.value(f, given.pop(name, None), default)
             ask.other_text(f, values, given)
         elif name in given or default is not None:
-            restrict = scaffold.allowed_classifications(PROFILE, values.get("data_category")) if f.vocabulary == "data_classification" else None
+            restrict = scaffold.allowed_by_rule(PROFILE, f, values)
             if restrict and default is not None and PROFILE.vocab(f).resolve(default).value not in restrict:
                 default = restrict[0]
             if restrict and len(restrict) > 1 and name not in given and ask.interactive:
@@ -235,12 +233,13 @@ def _folder_for(name: str, agency: str) -> str:
     return name[len(prefix):] if name.startswith(prefix) and len(name) > len(prefix) else name
 
 
-def _file_format(data_file: Path | None) -> str | None:
-    """The data_format choice of the file's type (CSV, XLS ...) as the profile spells it."""
-    if data_file is None:
+def _file_format(f, data_file: Path | None) -> list[str] | None:
+    """For the field whose choices are file formats (data_format), the data file's own."""
+    vocab = PROFILE.vocab(f)
+    if data_file is None or vocab is None or f.kind != "multi":
         return None
-    choice = PROFILE.vocabularies["data_format"].resolve(data_file.suffix.lstrip("."))
-    return choice.value if choice else None
+    choice = vocab.resolve(data_file.suffix.lstrip("."))
+    return [choice.value] if choice else None
 
 
 def _resource_files(folder: Path, data_file: Path | None, encoding: str | None, lang: str):
