@@ -25,11 +25,13 @@ def _field_options(fields):
     def decorate(func):
         for f in reversed(fields):
             vocab = PROFILE.vocab(f)
-            extra = f" A choice: Thai value or English name (e.g. {vocab.choices[0].en})." if vocab else ""
+            extra = " A choice: its Thai value or English name." if vocab else ""
             if f.kind in ("multi", "tags"):
                 extra += " Several: separate with commas."
             if f.default is not None:
-                extra += f" Default: {', '.join(f.default) if isinstance(f.default, tuple) else f.default}."
+                shown = ", ".join(f.default) if isinstance(f.default, tuple) else str(f.default)
+                shown = shown.format(title="the title", agency_title="the agency's title", today="today")
+                extra += f" Default (with --yes): {shown}."
             func = click.option(_opt(f.name), f.name, metavar="TEXT",
                                 help=f"{f.label.get('en', f.name)} / {f.label.get('th', '')}.{extra}")(func)
         return func
