@@ -21,6 +21,8 @@ COMMANDS = {
     "plan": "catalog.commands.plan:plan",
     "publish": "catalog.commands.publish:publish",
     "import": "catalog.commands.import_:import_",
+    "init": "catalog.commands.init:init",
+    "schema": "catalog.commands.schema:schema",
 }
 
 

@@ -105,6 +105,7 @@ class Field:
     max_length: int | None = None
     range: tuple[float, float] | None = None
     manifest_only: bool = False
+    default: Any = None  # what `gdc init` proposes; may hold {title}, {agency_title}, {today}
 
     @property
     def must_have(self) -> bool:
@@ -151,6 +152,8 @@ def _field(raw: dict[str, Any]) -> Field:
     data["types"] = tuple(data.get("types", ()))
     if "range" in data:
         data["range"] = tuple(data["range"])
+    if isinstance(data.get("default"), list):
+        data["default"] = tuple(data["default"])
     return Field(**data)
 
 
