@@ -235,6 +235,13 @@ def first_decode_error(source, codec: str, *, chunk_size: int = CHUNK):
             newlines += chunk.count(b"\n")
 
 
+def _is_utf8(declared: str) -> bool:
+    try:
+        return normalize_codec(str(declared)) in UTF8_FAMILY
+    except LookupError:
+        return False
+
+
 def check(source, declared: str | None = None, *, file: str | None = None,
           line: int | None = None, dataset: str | None = None, resource: str | None = None,
           chunk_size: int = CHUNK) -> tuple[EncodingResult, list[Finding]]:
@@ -245,6 +252,12 @@ def check(source, declared: str | None = None, *, file: str | None = None,
     object must be seekable: a declared single-byte code page needs a second decoding pass.
     """
     start = source.tell() if hasattr(source, "read") else None
+    if start is None and declared and _is_utf8(declared) and first_decode_error(source, "utf-8") is None:
+        # Declared UTF-8 and it decodes: Thai cp874 bytes practically never form valid UTF-8,
+        # so one plain decoding pass settles it without the full (slower) detection.
+        return EncodingResult(encoding=normalize_codec(str(declared)), confidence="certain",
+                              reason="declared-utf-8-decodes", size=os.path.getsize(source),
+                              ascii_only=False, thai_chars=0), []
     result = detect(source, chunk_size=chunk_size)
     loc = dict(file=file, line=line, dataset=dataset, resource=resource)
     detected = result.encoding or "unknown"

@@ -35,6 +35,7 @@ ADDRESS = "address"
 BIRTH_DATE = "birth_date"
 
 MAX_ROWS = 5  # row numbers quoted per finding
+MIN_NUMBER_CHARS = 9  # the shortest Thai phone number (landline, 9 digits); IDs have 13
 MAX_EXAMPLES = 3  # masked examples quoted per finding
 
 # RE2 patterns (pyarrow.compute). Digit runs must not continue on either side, so a 13-digit ID
@@ -260,36 +261,58 @@ class PiiScanner:
         self.allow_columns = set(allow_columns)
         self._columns: dict[str, _Column] = {}
 
-    def scan(self, column: str, values: pa.Array | pa.ChunkedArray, first_row: int = 2) -> None:
-        """Scan one batch of ``column`` whose first value is on data-file row ``first_row``."""
+    def scan(self, column: str, values: pa.Array | pa.ChunkedArray, first_row: int = 2, *,
+             content: bool = True) -> None:
+        """Scan one batch of ``column`` whose first value is on data-file row ``first_row``.
+
+        ``content=False`` judges the column's name only: for columns whose Table Schema type
+        (date, boolean, ...) cannot hold an ID, a phone number or an e-mail address.
+        """
         state = self._columns.get(column)
         if state is None:
             state = self._columns[column] = _Column(personal_column_kind(column))
-        arr = _as_strings(values)
         state.rows += len(values)
+        if not content:
+            return
+        arr = _as_strings(values)
         if len(arr) == 0 or arr.null_count == len(arr):
             return
-        self._scan_kind(state, NATIONAL_ID, arr, first_row, _ID_RE, prefilter=None)
-        self._scan_kind(state, PHONE, arr, first_row, _PHONE_RE, prefilter=None)
+        # An ID (13 digits) or a phone number (9+ digits) needs 9+ characters: the regexes run
+        # only on such cells, found by a cheap length pass (most numeric cells are shorter).
+        long_enough = pc.fill_null(pc.greater_equal(pc.utf8_length(arr), MIN_NUMBER_CHARS), False)
+        index = pc.indices_nonzero(long_enough)
+        if len(index):
+            candidates = arr if len(index) == len(arr) else pc.take(arr, index)
+            origin = None if len(index) == len(arr) else index.to_numpy()
+            self._scan_kind(state, NATIONAL_ID, candidates, first_row, _ID_RE, prefilter=None, origin=origin)
+            self._scan_kind(state, PHONE, candidates, first_row, _PHONE_RE, prefilter=None, origin=origin)
         self._scan_kind(state, EMAIL, arr, first_row, _EMAIL_RE, prefilter="@")
 
     def _scan_kind(self, state: _Column, kind: str, arr: pa.Array, first_row: int,
-                   pattern: str, prefilter: str | None) -> None:
+                   pattern: str, prefilter: str | None, origin: np.ndarray | None = None) -> None:
+        """``origin`` maps positions in ``arr`` back to the batch when ``arr`` is a subset."""
         if prefilter is not None:
             hit = pc.match_substring(arr, prefilter)
+            hit = pc.and_(hit, pc.match_substring_regex(arr, pattern)) if pc.any(hit).as_py() else hit
         else:
             hit = pc.match_substring_regex(arr, pattern)
-        positions = pc.indices_nonzero(pc.fill_null(hit, False))
+        positions = pc.indices_nonzero(pc.fill_null(hit, False)).to_numpy()
         if len(positions) == 0:
             return
-        candidates = pc.take(arr, positions)
-        extracted = pc.extract_regex(candidates, pattern)
-        keep = pc.is_valid(extracted)
-        positions = pc.filter(positions, keep).to_numpy()
-        matched = pc.filter(pc.struct_field(extracted, "v"), keep)
-        if kind == NATIONAL_ID and len(matched):
-            ok = _valid_id_mask(pc.replace_substring_regex(matched, "[- ]", ""))
-            positions, matched = positions[ok], pc.filter(matched, pa.array(ok))
+        if kind != NATIONAL_ID:
+            # A match is a hit: extract only the few values quoted (masked) as examples.
+            positions = origin[positions] if origin is not None else positions
+            sample = pc.take(arr, pc.indices_nonzero(pc.fill_null(hit, False))[: MAX_EXAMPLES * 3])
+            matched = pc.struct_field(pc.extract_regex(sample, pattern), "v")
+        else:
+            # An ID needs its check digit: extract every candidate (few in ordinary data).
+            extracted = pc.extract_regex(pc.take(arr, pa.array(positions)), pattern)
+            keep = pc.is_valid(extracted).to_numpy(zero_copy_only=False)
+            positions = (origin[positions] if origin is not None else positions)[keep]
+            matched = pc.filter(pc.struct_field(extracted, "v"), pa.array(keep))
+            if len(matched):
+                ok = _valid_id_mask(pc.replace_substring_regex(matched, "[- ]", ""))
+                positions, matched = positions[ok], pc.filter(matched, pa.array(ok))
         if len(positions) == 0:
             return
         hits = state.hits.setdefault(kind, _Hits())

@@ -22,6 +22,9 @@ TABULAR = {"CSV", "TSV", "TXT"}
 EXCEL = {"XLSX", "XLS"}
 PER_COLUMN = 5  # schema errors shown per (error type, column); the rest are counted
 NUMERIC = {"integer", "number"}
+# Valid cells of these types cannot be an ID, a phone number or an e-mail (invalid ones are
+# schema errors already); only the column's name is judged for personal data.
+NO_PII_TYPES = {"date", "datetime", "time", "boolean", "year", "yearmonth", "geopoint", "duration"}
 Progress = Callable[[str, int, float], None]  # (file, rows so far, seconds)
 
 
@@ -80,8 +83,11 @@ def _check_csv(resource: Resource, path: Path, outcome: DataOutcome, progress: P
 
     keep = _needed_columns(specs, [f.get("name") for f in schema.get("fields", [])])
 
+    types = {f.get("name"): f.get("type", "string") for f in schema.get("fields", [])}
+
     def on_batch(batch, first_row: int) -> None:
-        scanner.scan_table(batch, first_row)
+        for name, column in zip(batch.column_names, batch.columns):
+            scanner.scan(name, column, first_row, content=types.get(name, "string") not in NO_PII_TYPES)
         thai.scan(batch, first_row)
         if specs:
             collected.append(batch.select(keep) if keep is not None else batch)
@@ -210,11 +216,25 @@ def _typed_frame(table, schema: dict[str, Any]):
         kind = types.get(name)
         if kind in NUMERIC or (kind is None and _all_numeric(column)):
             if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-                column = thai.parse_number(column)
+                column = _to_number(column)
             if kind == "integer":
                 column = pc.cast(column, pa.int64(), safe=False)
         columns.append(column)
     return pa.table(columns, names=table.column_names).to_pandas()
+
+
+def _to_number(column):
+    """Plain numbers cast in one vectorised step; Thai digits, thousands separators and bad
+    cells need the Thai-aware parser (bad cells become nulls)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from catalog import thai
+
+    try:
+        return pc.cast(pc.if_else(pc.equal(column, ""), pa.scalar(None, column.type), column), pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return thai.parse_number(column)
 
 
 def _all_numeric(column) -> bool:
