@@ -6,7 +6,7 @@ STAMP  := $(STATE)/.installed-$(shell cat setup.cfg pyproject.toml | cksum | cut
 
 STACK  := devstack/ckan-stack.sh
 
-.PHONY: help install demo test test-deps test-fast schemas bench-publish bench-score ckan-up ckan-down ckan-env ckan-status clean
+.PHONY: help install demo test test-deps test-fast schemas bench-publish bench-score bench-validate ckan-up ckan-down ckan-env ckan-status clean
 
 help:           ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t18
@@ -52,6 +52,9 @@ ckan-env:       ## print `export CKAN_URL=... CKAN_API_TOKEN=...` for eval "$$(m
 
 ckan-status:    ## what runs, on which ports
 	@$(STACK) status
+
+bench-validate: install  ## 1M-row Thai CSV: pyarrow floor vs frictionless vs columnar vs gdc validate
+	$(PYTHON) bench/bench_validate.py --rows 1000000
 
 bench-score: install  ## score 10,000 generated manifests (figures in bench/results/)
 	$(PYTHON) bench/bench_score.py
