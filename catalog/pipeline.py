@@ -63,29 +63,46 @@ def validate(paths: Iterable[Path], stages: Iterable[Stage] = METADATA_STAGES, *
     of single stages). validate, plan, publish, score and report all come through here, so
     a dataset is blocked for the same reasons whichever command looks at it.
     """
+    result = check_manifests(paths, stages)
+    return finish(result, data=data, gate=gate, today=today, progress=progress)
+
+
+def check_manifests(paths: Iterable[Path], stages: Iterable[Stage] = METADATA_STAGES) -> Result:
+    """First half of :func:`validate`: load the catalog and check the manifests."""
     catalog = load_catalog(list(paths))
     prof = profile_mod.load()
     result = Result(catalog=catalog, findings=list(catalog.findings))
     for stage in stages:
         result.findings.extend(stage(catalog, prof))
+    return result
+
+
+def finish(result: Result, *, data: bool = True, gate: bool = True, today: dt.date | None = None,
+           progress: Callable[[str, int, float], None] | None = None,
+           already_validated: Callable[[Any], bool] | None = None) -> Result:
+    """Second half of :func:`validate`: the data files, then the gate.
+
+    ``already_validated(resource)`` lets publish skip files CKAN already holds, validated by
+    this same gdc with the same schema and checks (see ``catalog.ckan.mapping.validation_key``).
+    """
     if data:
-        _validate_data(result, progress)
+        _validate_data(result, progress, already_validated)
     if gate:
         from catalog import policy
 
         result.today = today or dt.date.today()
-        result.policy, problems = policy.load(catalog.root)
+        result.policy, problems = policy.load(result.catalog.root)
         policy.apply(result, result.policy, result.today, problems)
     result.findings.sort(key=F.sort_key)
     return result
 
 
-def _validate_data(result: Result, progress) -> None:
+def _validate_data(result: Result, progress, already_validated) -> None:
     from catalog.checks import data as data_stage
 
     # A resource whose path was refused (escapes the repository, missing) is never opened.
     blocked = {(f.file, f.line) for f in result.findings if f.blocking and f.stage == "metadata"}
-    outcome = data_stage.check_catalog(result.catalog, blocked, progress=progress)
+    outcome = data_stage.check_catalog(result.catalog, blocked, progress=progress, skip=already_validated)
     result.findings.extend(outcome.findings)
     result.rows.update(outcome.rows)
     for dataset, resource, check in outcome.checks:

@@ -35,22 +35,23 @@ class DataOutcome:
     checks: list[tuple[str, str, Any]]  # (dataset, resource, quality CheckResult)
 
 
-def check_catalog(catalog: Catalog, blocked_lines: set[tuple[str, int]], *, progress: Progress | None = None) -> DataOutcome:
+def check_catalog(catalog: Catalog, blocked_lines: set[tuple[str, int]], *, progress: Progress | None = None,
+                  skip: Callable[[Resource], bool] | None = None) -> DataOutcome:
     outcome = DataOutcome([], {}, [])
-    if any(check_specs(r) for d in catalog.datasets for r in d.resources):
+    todo = [(d, r) for d in catalog.datasets for r in d.resources if not (skip and skip(r))]
+    if any(check_specs(r) for _, r in todo):
         from catalog.quality import prewarm
 
         prewarm()  # GX takes seconds to import: let it load while the first files are read
-    for dataset in catalog.datasets:
-        for resource in dataset.resources:
-            path = resource.local_path()
-            if path is None or (dataset.file, resource.line("path")) in blocked_lines:
-                continue
-            fmt = str(resource.metadata.get("format") or "").upper()
-            if fmt in TABULAR or path.suffix.lower() in (".csv", ".tsv"):
-                _check_csv(resource, path, outcome, progress)
-            elif fmt in EXCEL or path.suffix.lower() in (".xlsx", ".xls"):
-                _check_excel(resource, path, outcome)
+    for dataset, resource in todo:
+        path = resource.local_path()
+        if path is None or (dataset.file, resource.line("path")) in blocked_lines:
+            continue
+        fmt = str(resource.metadata.get("format") or "").upper()
+        if fmt in TABULAR or path.suffix.lower() in (".csv", ".tsv"):
+            _check_csv(resource, path, outcome, progress)
+        elif fmt in EXCEL or path.suffix.lower() in (".xlsx", ".xls"):
+            _check_excel(resource, path, outcome)
     return outcome
 
 

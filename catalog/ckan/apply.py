@@ -168,6 +168,7 @@ def summary(plan: Plan, outcome: Outcome, client: CkanClient) -> dict[str, Any]:
         "read_calls": client.stats.reads,
         "retries": client.stats.retries,
         "failures": len(outcome.failures),
+        "files": dict(plan.files),
     }
 
 

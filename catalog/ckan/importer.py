@@ -135,6 +135,8 @@ def _import_package(client, package, folder: Path, profile: Profile, report: Imp
         for f in profile.resource_fields.values():
             if f.name.startswith("resource_") and res.get(f.name) not in (None, "", []):
                 entry[f.name] = res[f.name]
+        if res.get(M.TABLE_SCHEMA):
+            entry["schema"] = _write_table_schema(res, folder, used)
         resources.append(entry)
     data["resources"] = resources
     _write_yaml(folder / "dataset.yaml", HEADER_DATASET, data)
@@ -159,6 +161,19 @@ def _download(res: dict[str, Any], folder: Path, used: set[str], token: str | No
         with (folder / name).open("wb") as fh:
             for chunk in response.iter_content(1 << 20):
                 fh.write(chunk)
+    return name
+
+
+def _write_table_schema(res: dict[str, Any], folder: Path, used: set[str]) -> str:
+    """The Table Schema gdc published with the resource, back as a file beside the manifest."""
+    name = "schema.json"
+    n = 1
+    while name in used:
+        n += 1
+        name = f"schema-{n}.json"
+    used.add(name)
+    schema = json.loads(res[M.TABLE_SCHEMA])
+    (folder / name).write_text(json.dumps(schema, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return name
 
 

@@ -22,6 +22,7 @@ CONTENT_HASH = "gdc_content_hash"
 STATE = "gdc_state"
 FILE_HASH = "gdc_sha256"
 TABLE_SCHEMA = "gdc_table_schema"
+VALIDATED = "gdc_validated"
 RETIRED = "retired"
 DOWNLOADALL_NAMES = {"All resource data", "ข้อมูลทรัพยากรทั้งหมด"}
 _RESOURCE_CORE = ("name", "description", "format")
@@ -93,9 +94,21 @@ def resource_fields(resource: Resource, profile: Profile) -> dict[str, Any]:
     local = resource.local_path()
     if local is not None:
         out[FILE_HASH] = file_sha256(local)
+        out[VALIDATED] = validation_key(resource, out[FILE_HASH])
     else:
         out["url"] = meta.get("url")
     return out
+
+
+def validation_key(resource: Resource, sha256: str) -> str:
+    """What a file's data validation depends on: its bytes, its Table Schema, its checks, its
+    declared encoding and allow-list, and the gdc that judged it. Publish stores it; a later
+    publish whose key matches need not read the file again (the result cannot differ)."""
+    raw = resource.raw
+    basis = {"tool": __version__, "sha256": sha256, "schema": resource.metadata.get("table_schema"),
+             "checks": resource.metadata.get("checks"), "encoding": raw.get("encoding"),
+             "pii_allow": raw.get("pii_allow"), "format": resource.metadata.get("format")}
+    return hashlib.sha256(json.dumps(basis, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
 
 
 def content_hash(package: dict[str, Any], resources: list[dict[str, Any]]) -> str:
@@ -165,6 +178,8 @@ def comparable_desired(fields: dict[str, Any], profile: Profile) -> dict[str, An
 def comparable_resource(resource: dict[str, Any], profile: Profile) -> dict[str, Any]:
     out = {f.name: _norm(resource.get(f.name)) for f in _resource_fields(profile)}
     out[TABLE_SCHEMA] = _norm(resource.get(TABLE_SCHEMA))
+    # VALIDATED is written with every resource write but is not a reason to write: a key that
+    # no longer matches (new gdc, new checks) only means the file is read again.
     if resource.get("url_type") == "upload" or resource.get(FILE_HASH) and "url" not in resource:
         out[FILE_HASH] = resource.get(FILE_HASH)
         out["url"] = None

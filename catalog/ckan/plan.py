@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from catalog import findings as F
 from catalog.ckan import mapping as M
@@ -64,6 +64,7 @@ class Plan:
     orgs: list[OrgChange] = field(default_factory=list)
     datasets: list[DatasetChange] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    files: dict[str, int] = field(default_factory=dict)  # local files: validated / already_validated
 
     def counts(self) -> dict[str, int]:
         out = {k: 0 for k in ("create", "update", "unchanged", "retire", "purge", "blocked")}
@@ -108,11 +109,35 @@ def read_state(client: CkanClient, org_names: list[str]) -> RemoteState:
     return state
 
 
+class AlreadyValidated:
+    """For the data stage: is this local file on CKAN already, validated by this same gdc with
+    the same schema and checks? Then reading it again cannot change the verdict. Counts what
+    it answered, so publish can say how many files it read."""
+
+    def __init__(self, state: RemoteState):
+        self.known = {(name, res.get("name")): res.get(M.VALIDATED)
+                      for name, pkg in state.packages.items() if M.is_managed(pkg)
+                      for res in pkg.get("resources") or []}
+        self.skipped = 0
+        self.asked = 0
+
+    def __call__(self, resource) -> bool:
+        path = resource.local_path()
+        if path is None:
+            return False
+        self.asked += 1
+        remote = self.known.get((resource.dataset.name, resource.name))
+        if remote and path.is_file() and remote == M.validation_key(resource, M.file_sha256(path)):
+            self.skipped += 1
+            return True
+        return False
+
+
 def build(result: Result, profile: Profile, client: CkanClient, *, commit: str | None,
-          purge_removed: bool = False, allow_mass_retire: bool = False) -> Plan:
+          purge_removed: bool = False, allow_mass_retire: bool = False, state: RemoteState | None = None) -> Plan:
     catalog = result.catalog
     agencies = _ordered_agencies(list(catalog.agencies.values()))
-    state = read_state(client, [a.name for a in agencies])
+    state = state or read_state(client, [a.name for a in agencies])
     plan = Plan(ckan_url=client.url)
     blocked_agencies = set()
     for agency in agencies:

@@ -16,10 +16,16 @@ def compute(paths, url, lang, *, need_token, purge_removed=False, allow_mass_ret
     from catalog.ckan.client import CkanError
 
     client = ckan_client(url, need_token=need_token)
-    result = pipeline.validate(resolve_paths(paths))
+    result = pipeline.check_manifests(resolve_paths(paths))
     try:
+        # Read CKAN first: files it already holds, validated by this gdc with the same schema
+        # and checks, need not be read again (a no-change publish stays fast at any size).
+        state = plan_mod.read_state(client, [a.name for a in result.catalog.agencies.values()])
+        known = plan_mod.AlreadyValidated(state)
+        pipeline.finish(result, already_validated=known)
         the_plan = plan_mod.build(result, profile.load(), client, commit=gitinfo.head_commit(result.catalog.root),
-                                  purge_removed=purge_removed, allow_mass_retire=allow_mass_retire)
+                                  purge_removed=purge_removed, allow_mass_retire=allow_mass_retire, state=state)
+        the_plan.files = {"validated": known.asked - known.skipped, "already_validated": known.skipped}
     except CkanError as exc:
         fail_ckan(exc, url, lang)
     return result, the_plan, client

@@ -77,6 +77,8 @@ def dataset_schema(profile: Profile) -> dict[str, Any]:
          "validators": "ignore_missing unicode_safe"},
         {"field_name": "gdc_table_schema", "label": "Table Schema (gdc)", "form_snippet": None,
          "validators": "ignore_missing unicode_safe"},
+        {"field_name": "gdc_validated", "label": "gdc_validated", "form_snippet": None,
+         "validators": "ignore_missing unicode_safe"},
     ]
     for f in profile.resource_fields.values():
         if f.manifest_only or f.name in ("name", "path", "url", "format", "description"):

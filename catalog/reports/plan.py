@@ -87,6 +87,7 @@ def to_dict(plan: Plan, lang: str) -> dict[str, Any]:
     return {
         "ckan_url": plan.ckan_url,
         "summary": plan.counts(),
+        "files": dict(plan.files),
         "organizations": [{"name": o.name, "action": o.action, "parent": o.parent,
                            "changes": {k: list(v) for k, v in o.changes.items()}} for o in plan.orgs],
         "datasets": [{

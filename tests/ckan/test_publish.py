@@ -222,3 +222,20 @@ def test_removing_a_published_column_is_a_breaking_change_until_the_version_is_b
     out = gdc_json(ckan_stack, "publish", str(catalog))
     assert out["summary"]["datasets"].get("update") == 1 and out["summary"]["failures"] == 0
     assert gdc_json(ckan_stack, "plan", str(catalog))["summary"]["unchanged"] == 9
+
+
+def test_no_change_publish_reads_no_file_but_a_changed_check_is_judged_again(ckan_stack, published):
+    catalog, sfx, first = published
+    # 9 local files (one resource is a link, which is never read)
+    assert first["summary"]["files"] == {"validated": 9, "already_validated": 0}
+    again = gdc_json(ckan_stack, "publish", str(catalog))
+    assert again["summary"]["files"] == {"validated": 0, "already_validated": 9}
+    manifest = next(catalog.glob("pcd-*/pm25-daily/dataset.yaml"))
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace(
+        "{column: pm25, min_value: 0, max_value: 1000}", "{column: pm25, min_value: 0, max_value: 1}"),
+        encoding="utf-8")
+    plan = gdc_json(ckan_stack, "plan", str(catalog))
+    assert plan["files"] == {"validated": 1, "already_validated": 8}
+    [change] = [d for d in plan["datasets"] if d["name"] == f"pcd-pm25-daily-{sfx}"]
+    assert change["action"] == "blocked"
+    assert any(r["code"].startswith("QUALITY_") for r in change["reasons"])
