@@ -5,7 +5,8 @@ import sys
 
 import click
 
-from catalog.commands.common import Progress, ckan_url_option, echo, fail_ckan, lang_option, language, paths_argument
+from catalog.commands.common import (Progress, ckan_url_option, echo, emit, fail_ckan, lang_option, language,
+                                     output_option, paths_argument)
 
 
 @click.command(short_help="Publish what passes to CKAN (an idempotent sync).")
@@ -17,8 +18,9 @@ from catalog.commands.common import Progress, ckan_url_option, echo, fail_ckan, 
 @click.option("--purge-removed", is_flag=True, help="Purge datasets removed from git instead of retiring them.")
 @click.option("--allow-mass-retire", is_flag=True, help="Allow retiring more than 20% of an agency's datasets.")
 @click.option("--dry-run", is_flag=True, help="Compute and print the plan, write nothing (same as gdc plan).")
+@output_option
 @lang_option
-def publish(paths, ckan_url, jobs, fmt, purge_removed, allow_mass_retire, dry_run, lang):
+def publish(paths, ckan_url, jobs, fmt, purge_removed, allow_mass_retire, dry_run, output, lang):
     """Apply the plan for PATH... (default: datasets/) to CKAN.
 
     \b
@@ -62,8 +64,8 @@ def publish(paths, ckan_url, jobs, fmt, purge_removed, allow_mass_retire, dry_ru
     summary = apply_mod.summary(the_plan, outcome, client)
     summary["plan_read_calls"] = reads_before
     if fmt == "json":
-        echo(jsonout.dumps({"summary": summary, "plan": render.to_dict(the_plan, lang),
-                            "failures": [f.to_dict(lang) for f in outcome.failures]}))
+        emit(jsonout.dumps({"summary": summary, "plan": render.to_dict(the_plan, lang),
+                            "failures": [f.to_dict(lang) for f in outcome.failures]}), output)
     else:
         for failure in outcome.failures:
             echo(click.style(f"error: {failure.message(lang)}", fg="red") + f"\n    → {failure.hint(lang)}")
