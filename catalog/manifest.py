@@ -40,11 +40,12 @@ def _inside(path: Path, root: Path) -> bool:
         return False
 
 
-@dataclass
-class Agency:
-    folder: Path
+class _Manifest:
+    """What agency.yaml and dataset.yaml share: their parsed document and their name, which
+    falls back to the folder's so even an unreadable manifest can be named in a finding."""
+
     doc: YamlDocument
-    metadata: dict[str, Any] = field(default_factory=dict)
+    folder: Path
 
     @property
     def file(self) -> str:
@@ -58,6 +59,13 @@ class Agency:
     def name(self) -> str:
         value = self.raw.get("name")
         return value if isinstance(value, str) and value else self.folder.name
+
+
+@dataclass(eq=False)
+class Agency(_Manifest):
+    folder: Path
+    doc: YamlDocument
+    metadata: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -86,8 +94,8 @@ class Resource:
         return (self.dataset.folder / value) if isinstance(value, str) and value else None
 
 
-@dataclass
-class Dataset:
+@dataclass(eq=False)
+class Dataset(_Manifest):
     manifest: Path
     doc: YamlDocument
     agency: Agency | None
@@ -95,21 +103,8 @@ class Dataset:
     resources: list[Resource] = field(default_factory=list)
 
     @property
-    def file(self) -> str:
-        return self.doc.file
-
-    @property
     def folder(self) -> Path:
         return self.manifest.parent
-
-    @property
-    def raw(self) -> dict[str, Any]:
-        return self.doc.data if isinstance(self.doc.data, dict) else {}
-
-    @property
-    def name(self) -> str:
-        value = self.raw.get("name")
-        return value if isinstance(value, str) and value else self.folder.name
 
     def line(self, *path: Any) -> int | None:
         return self.doc.line(*path)

@@ -80,6 +80,20 @@ class CatalogFactory:
         return path
 
 
+def invoke(*args: str, input: str | None = None):
+    """gdc in-process through click, with optional keyboard input for prompts."""
+    from catalog.cli import cli
+
+    return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """An empty catalog repository (the .git folder marks its boundary)."""
+    (tmp_path / ".git").mkdir()
+    return tmp_path
+
+
 @pytest.fixture
 def factory(tmp_path: Path) -> CatalogFactory:
     return CatalogFactory(tmp_path)

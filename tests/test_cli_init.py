@@ -13,17 +13,10 @@ from click.testing import CliRunner
 
 from catalog import i18n
 from catalog.cli import cli
-from tests.conftest import EXAMPLES, REPO
+from tests.conftest import EXAMPLES, REPO, invoke
 
 
-def run(*args: str, input: str | None = None):
-    return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    (tmp_path / ".git").mkdir()
-    return tmp_path
+run = invoke
 
 
 def answers(*lines: str) -> str:

@@ -6,24 +6,15 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
 from catalog import profile as profile_mod
 from catalog import scaffold
-from catalog.cli import cli
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, invoke
 
 PROFILE = profile_mod.load()
 
 
-def run(*args: str, input: str | None = None):
-    return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    (tmp_path / ".git").mkdir()
-    return tmp_path
+run = invoke
 
 
 def init_agency(repo: Path, name: str = "pcd", *extra: str):

@@ -228,6 +228,13 @@ def _trend_note(points: list[dict[str, Any]], lang: str) -> str:
     return "" if len(points) > 1 else f"<figcaption>{e(label('NO_HISTORY', lang))}</figcaption>"
 
 
+def _table(headers: tuple[str, ...], rows: str, *, table_id: str = "") -> str:
+    """A table whose column titles are bilingual labels (Thai · English)."""
+    head = "".join(f"<th>{e(both(h))}</th>" for h in headers)
+    ident = f' id="{table_id}"' if table_id else ""
+    return f"<table{ident}><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+
+
 def _fix_first(a: dict[str, Any], lang: str) -> str:
     if not a["fix_first"]:
         return f'<p class="empty">{e(label("NO_FIXES", lang))}</p>'
@@ -235,8 +242,7 @@ def _fix_first(a: dict[str, Any], lang: str) -> str:
         f"<tr><td class=\"num\">+{f['agency_gain']:.2f}</td><td>{e(f['change'])}</td>"
         f"<td>{e(f['dataset'])}</td><td class=\"where\">{e(f['file'])}{':' + e(f['line']) if f['line'] else ''}</td></tr>"
         for f in a["fix_first"])
-    return (f"<table><thead><tr><th>{e(both('GAIN'))}</th><th>{e(both('CHANGE'))}</th>"
-            f"<th>{e(both('DATASET'))}</th><th>{e(both('WHERE'))}</th></tr></thead><tbody>{rows}</tbody></table>")
+    return _table(("GAIN", "CHANGE", "DATASET", "WHERE"), rows)
 
 
 def _blocked(doc: dict[str, Any]) -> str:
@@ -249,8 +255,7 @@ def _blocked(doc: dict[str, Any]) -> str:
                           f"{e(r['message'])}<div class=\"hint\">→ {e(r['hint'])}</div></li>" for r in b["reasons"])
         rows.append(f"<tr><td><b>{e(b['dataset'])}</b><div class=\"sub\">{e(b['title'])}</div></td>"
                     f"<td>{e(b['agency'])}</td><td class=\"num\">{b['score']:.1f}</td><td><ul>{reasons}</ul></td></tr>")
-    return (f"<table><thead><tr><th>{e(both('DATASET'))}</th><th>{e(both('AGENCY'))}</th>"
-            f"<th>{e(both('SCORE'))}</th><th>{e(both('REASONS'))}</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
+    return _table(("DATASET", "AGENCY", "SCORE", "REASONS"), "".join(rows))
 
 
 def _waivers(doc: dict[str, Any]) -> str:
@@ -262,9 +267,7 @@ def _waivers(doc: dict[str, Any]) -> str:
         f"<td>{e(w['approver'])}</td><td>{e(w['expires'])}</td>"
         f"<td>{e(label('YES' if w['used'] else 'NO', lang))}</td><td class=\"where\">{e(w['file'])}:{e(w['line'])}</td></tr>"
         for w in doc["waivers"])
-    return (f"<table><thead><tr><th>{e(both('DATASET'))}</th><th>{e(both('RULE'))}</th><th>{e(both('REASON'))}</th>"
-            f"<th>{e(both('APPROVER'))}</th><th>{e(both('EXPIRES'))}</th><th>{e(both('USED'))}</th>"
-            f"<th>{e(both('WHERE'))}</th></tr></thead><tbody>{rows}</tbody></table>")
+    return _table(("DATASET", "RULE", "REASON", "APPROVER", "EXPIRES", "USED", "WHERE"), rows)
 
 
 def _rules(doc: dict[str, Any]) -> str:
@@ -275,9 +278,7 @@ def _rules(doc: dict[str, Any]) -> str:
         f"{e(label('SEVERITY_' + r['severity'].upper(), lang)) if r['enabled'] else '–'}</td>"
         f"<td>{e(r['description'])}</td></tr>" for r in doc["policy"]["rules"])
     weights = " · ".join(f"{e(doc['dimensions'][k])} {v:g}" for k, v in doc["policy"]["weights"].items())
-    return (f"<table><thead><tr><th>{e(both('RULE'))}</th><th>{e(both('SEVERITY'))}</th>"
-            f"<th>{e(both('MESSAGE'))}</th></tr></thead><tbody>{rows}</tbody></table>"
-            f"<p class=\"hint\">{e(both('WEIGHT'))}: {weights}</p>")
+    return _table(("RULE", "SEVERITY", "MESSAGE"), rows) + f"<p class=\"hint\">{e(both('WEIGHT'))}: {weights}</p>"
 
 
 def _findings(doc: dict[str, Any]) -> str:
@@ -294,6 +295,4 @@ def _findings(doc: dict[str, Any]) -> str:
                      for v, k in (("error", "ERRORS"), ("warning", "WARNINGS"), ("info", "NOTES")))
     return (f'<div class="filter"><input type="search" id="finding-filter" placeholder="{e(both("FILTER"))}" '
             f'aria-label="{e(both("FILTER"))}">{checks}<span id="finding-count"></span></div>'
-            f'<table id="findings"><thead><tr><th>{e(both("SEVERITY"))}</th><th>{e(both("CODE"))}</th>'
-            f'<th>{e(both("WHERE"))}</th><th>{e(both("DATASET"))}</th><th>{e(both("MESSAGE"))}</th></tr></thead>'
-            f"<tbody>{rows}</tbody></table>")
+            + _table(("SEVERITY", "CODE", "WHERE", "DATASET", "MESSAGE"), rows, table_id="findings"))

@@ -606,13 +606,18 @@ def _datetime_keys(p: dict[str, np.ndarray]) -> pa.Array:
     return pc.binary_join_element_wise(prefix, pc.cast(us, pa.string()), "")
 
 
-class DatetimePlan(Plan):
+class _StrptimeFormatPlan(Plan):
+    """A temporal type whose custom ``format`` is read through a strptime plan."""
+
     def __init__(self, field):
         super().__init__(field)
         fmt = self.format
         self.strptime = None
         if fmt not in ("default", "any"):
             self.strptime = StrptimePlan.build(fmt)
+
+
+class DatetimePlan(_StrptimeFormatPlan):
 
     def fast(self, arr, valued):
         n = len(arr)
@@ -641,13 +646,7 @@ class DatetimePlan(Plan):
         return datetime_key_py(value)
 
 
-class TimePlan(Plan):
-    def __init__(self, field):
-        super().__init__(field)
-        fmt = self.format
-        self.strptime = None
-        if fmt not in ("default", "any"):
-            self.strptime = StrptimePlan.build(fmt)
+class TimePlan(_StrptimeFormatPlan):
 
     def fast(self, arr, valued):
         n = len(arr)
