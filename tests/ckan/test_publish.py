@@ -196,7 +196,7 @@ def _minimal(name: str, org: str) -> dict:
     return dict(name=name, title=name, owner_org=org, notes="ทดสอบ", tag_string="ทดสอบ",
                 data_type="ข้อมูลระเบียน", maintainer="ฝ่าย", maintainer_email="a@b.go.th",
                 objective=["พันธกิจหน่วยงาน"], update_frequency_unit="ปี", geo_coverage="ประเทศ",
-                data_source="ทดสอบ", data_format=["CSV"], data_category="ข้อมูลสาธารณะ",
+                data_source="ทดสอบ", data_format=["CSV"], data_category="ข้อมูลสาธารณะ", data_classification="เปิดเผย",
                 license_id="Open Data Common")
 
 
@@ -239,3 +239,29 @@ def test_no_change_publish_reads_no_file_but_a_changed_check_is_judged_again(cka
     [change] = [d for d in plan["datasets"] if d["name"] == f"pcd-pm25-daily-{sfx}"]
     assert change["action"] == "blocked"
     assert any(r["code"].startswith("QUALITY_") for r in change["reasons"])
+
+
+def test_import_adopts_a_dataset_gdc_did_not_create(ckan_stack, tmp_path):
+    import uuid
+
+    sfx = uuid.uuid4().hex[:6]
+    api = ckan_stack.client()
+    api.action.organization_create(name=f"legacy-{sfx}", title="หน่วยงานเดิม")
+    pkg = api.action.package_create(**_minimal(f"legacy-data-{sfx}", f"legacy-{sfx}"))
+    import io
+    api.action.resource_create(package_id=pkg["id"], name="ตาราง", format="CSV",
+                               upload=("table.csv", io.BytesIO("year_be,value\n2566,1\n".encode())))
+    out = tmp_path / "repo" / "datasets"
+    (tmp_path / "repo" / ".git").mkdir(parents=True)
+    proc = gdc(ckan_stack, "import", "--org", f"legacy-{sfx}", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    blocked = gdc_json(ckan_stack, "plan", str(out))
+    assert [d["reasons"][0]["code"] for d in blocked["datasets"]] == ["NOT_MANAGED"]
+    import shutil
+    shutil.rmtree(out / f"legacy-{sfx}")
+    gdc(ckan_stack, "import", "--adopt", "--org", f"legacy-{sfx}", "--out", str(out), check=True)
+    assert (out / f"legacy-{sfx}" / f"legacy-data-{sfx}" / "table.csv").read_text() == "year_be,value\n2566,1\n"
+    plan = gdc_json(ckan_stack, "plan", str(out))
+    [change] = plan["datasets"]
+    assert change["action"] == "unchanged", change
+    assert not change["reasons"]
