@@ -56,7 +56,7 @@ class Result:
 
 def validate(paths: Iterable[Path], stages: Iterable[Stage] = METADATA_STAGES, *, data: bool = True,
              gate: bool = True, today: dt.date | None = None,
-             progress: Callable[[str, int, float], None] | None = None) -> Result:
+             progress: Callable[[str, int, float], None] | None = None, fetch: Any = None) -> Result:
     """Load the catalog and run every stage, then the governance policy's gate.
 
     ``data=False`` stops at the manifests; ``gate=False`` leaves the policy out (unit tests
@@ -64,7 +64,7 @@ def validate(paths: Iterable[Path], stages: Iterable[Stage] = METADATA_STAGES, *
     a dataset is blocked for the same reasons whichever command looks at it.
     """
     result = check_manifests(paths, stages)
-    return finish(result, data=data, gate=gate, today=today, progress=progress)
+    return finish(result, data=data, gate=gate, today=today, progress=progress, fetch=fetch)
 
 
 def check_manifests(paths: Iterable[Path], stages: Iterable[Stage] = METADATA_STAGES) -> Result:
@@ -79,14 +79,14 @@ def check_manifests(paths: Iterable[Path], stages: Iterable[Stage] = METADATA_ST
 
 def finish(result: Result, *, data: bool = True, gate: bool = True, today: dt.date | None = None,
            progress: Callable[[str, int, float], None] | None = None,
-           already_validated: Callable[[Any], bool] | None = None) -> Result:
+           already_validated: Callable[[Any], bool] | None = None, fetch: Any = None) -> Result:
     """Second half of :func:`validate`: the data files, then the gate.
 
     ``already_validated(resource)`` lets publish skip files CKAN already holds, validated by
     this same gdc with the same schema and checks (see ``catalog.ckan.mapping.validation_key``).
     """
     if data:
-        _validate_data(result, progress, already_validated)
+        _validate_data(result, progress, already_validated, fetch)
     if gate:
         from catalog import policy
 
@@ -97,12 +97,13 @@ def finish(result: Result, *, data: bool = True, gate: bool = True, today: dt.da
     return result
 
 
-def _validate_data(result: Result, progress, already_validated) -> None:
+def _validate_data(result: Result, progress, already_validated, fetch) -> None:
     from catalog.checks import data as data_stage
 
     # A resource whose path was refused (escapes the repository, missing) is never opened.
     blocked = {(f.file, f.line) for f in result.findings if f.blocking and f.stage == "metadata"}
-    outcome = data_stage.check_catalog(result.catalog, blocked, progress=progress, skip=already_validated)
+    outcome = data_stage.check_catalog(result.catalog, blocked, progress=progress, skip=already_validated,
+                                       fetch=fetch)
     result.findings.extend(outcome.findings)
     result.rows.update(outcome.rows)
     for dataset, resource, check in outcome.checks:

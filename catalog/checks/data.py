@@ -36,7 +36,8 @@ class DataOutcome:
 
 
 def check_catalog(catalog: Catalog, blocked_lines: set[tuple[str, int]], *, progress: Progress | None = None,
-                  skip: Callable[[Resource], bool] | None = None) -> DataOutcome:
+                  skip: Callable[[Resource], bool] | None = None, fetch: Any = None) -> DataOutcome:
+    """``fetch`` (a catalog.fetch.FetchOptions) also downloads and validates ``url:`` resources."""
     outcome = DataOutcome([], {}, [])
     todo = [(d, r) for d in catalog.datasets for r in d.resources if not (skip and skip(r))]
     if any(check_specs(r) for _, r in todo):
@@ -45,21 +46,69 @@ def check_catalog(catalog: Catalog, blocked_lines: set[tuple[str, int]], *, prog
         prewarm()  # GX takes seconds to import: let it load while the first files are read
     for dataset, resource in todo:
         path = resource.local_path()
-        if path is None or (dataset.file, resource.line("path")) in blocked_lines:
+        if path is None:
+            _check_remote(resource, outcome, progress, fetch, blocked_lines)
             continue
-        fmt = str(resource.metadata.get("format") or "").upper()
-        if fmt in TABULAR or path.suffix.lower() in (".csv", ".tsv"):
-            _check_csv(resource, path, outcome, progress)
-        elif fmt in EXCEL or path.suffix.lower() in (".xlsx", ".xls"):
-            _check_excel(resource, path, outcome)
+        if (dataset.file, resource.line("path")) not in blocked_lines:
+            _check_file(resource, path, outcome, progress)
     return outcome
 
 
-def _loc(resource: Resource, path: Path) -> dict[str, Any]:
-    return {"file": display_path(path), "dataset": resource.dataset.name, "resource": resource.name}
+def _kind(resource: Resource, name: str) -> str | None:
+    fmt = str(resource.metadata.get("format") or "").upper()
+    suffix = Path(name).suffix.lower()
+    if fmt in TABULAR or suffix in (".csv", ".tsv"):
+        return "csv"
+    if fmt in EXCEL or suffix in (".xlsx", ".xls"):
+        return "excel"
+    return None
 
 
-def _check_csv(resource: Resource, path: Path, outcome: DataOutcome, progress: Progress | None) -> None:
+def _check_file(resource: Resource, path: Path, outcome: DataOutcome, progress: Progress | None,
+                shown_as: str | None = None) -> None:
+    kind = _kind(resource, shown_as or path.name)
+    if kind == "csv":
+        _check_csv(resource, path, outcome, progress, shown_as)
+    elif kind == "excel":
+        _check_excel(resource, path, outcome, shown_as)
+
+
+def _check_remote(resource: Resource, outcome: DataOutcome, progress, fetch, blocked_lines) -> None:
+    """A linked table is validated like a file when the user asked for --fetch; otherwise a note
+    says it was not (so a green run never silently means "the links were checked")."""
+    from urllib.parse import urlparse
+
+    from catalog import fetch as fetch_mod
+
+    ds, url = resource.dataset, resource.metadata.get("url")
+    where = {"file": ds.file, "line": resource.line("url"), "dataset": ds.name, "resource": resource.name,
+             "stage": "data"}
+    kind = _kind(resource, urlparse(url or "").path)
+    if not url or (ds.file, resource.line("url")) in blocked_lines or kind is None:
+        return
+    if fetch is None:
+        outcome.findings.append(F.info("URL_NOT_FETCHED", url=url, **where))
+        return
+    try:
+        # the readers tell CSV from Excel by the file name: keep the URL's, or the declared format's
+        suffix = Path(urlparse(url).path).suffix or (".csv" if kind == "csv" else ".xlsx")
+        local = fetch_mod.download(url, fetch, suffix=suffix)
+    except fetch_mod.FetchError as exc:
+        make = F.error if exc.code in ("FETCH_PRIVATE_ADDRESS", "FETCH_SCHEME") else F.warning
+        outcome.findings.append(make(exc.code, **where, **exc.params))
+        return
+    try:
+        _check_file(resource, local, outcome, progress, shown_as=url)
+    finally:
+        local.unlink(missing_ok=True)
+
+
+def _loc(resource: Resource, path: Path, shown_as: str | None = None) -> dict[str, Any]:
+    return {"file": shown_as or display_path(path), "dataset": resource.dataset.name, "resource": resource.name}
+
+
+def _check_csv(resource: Resource, path: Path, outcome: DataOutcome, progress: Progress | None,
+               shown_as: str | None = None) -> None:
     from catalog import encoding as enc
     from catalog.pii import PiiScanner
     from catalog.tabular import validate_table
@@ -75,7 +124,7 @@ def _check_csv(resource: Resource, path: Path, outcome: DataOutcome, progress: P
     schema = resource.metadata.get("table_schema") or _all_text_schema(path, codec)
     if schema is None:
         return
-    loc = _loc(resource, path)
+    loc = _loc(resource, path, shown_as)
     scanner = PiiScanner(**loc, allow_columns=resource.raw.get("pii_allow") or ())
     thai = _ThaiChecks(schema, loc)
     specs = check_specs(resource)
@@ -109,7 +158,7 @@ def _check_csv(resource: Resource, path: Path, outcome: DataOutcome, progress: P
         _run_quality(resource, specs, frame, outcome)
 
 
-def _check_excel(resource: Resource, path: Path, outcome: DataOutcome) -> None:
+def _check_excel(resource: Resource, path: Path, outcome: DataOutcome, shown_as: str | None = None) -> None:
     """Excel goes through Frictionless (the reference reads it), then the same scans."""
     import pandas as pd
     import pyarrow as pa
@@ -118,7 +167,7 @@ def _check_excel(resource: Resource, path: Path, outcome: DataOutcome) -> None:
     from catalog.tabular import validate_reference
 
     ds = resource.dataset
-    loc = _loc(resource, path)
+    loc = _loc(resource, path, shown_as)
     schema = resource.metadata.get("table_schema")
     if schema is not None:
         report = validate_reference(path, schema, limit_errors=1000)

@@ -14,8 +14,16 @@ from catalog.commands.common import FileProgress, echo, lang_option, language, p
               help="text for people (coloured on a terminal), json for CI.")
 @click.option("--quiet", "-q", is_flag=True, help="Show only blocking findings (errors) and the summary.")
 @click.option("--metadata-only", is_flag=True, help="Check the manifests only; do not read the data files.")
+@click.option("--fetch", is_flag=True,
+              help="Also download and validate tables given by url: (off by default: without it they are noted, not read).")
+@click.option("--allow-private", is_flag=True,
+              help="With --fetch: allow URLs on private, loopback or link-local addresses (refused by default).")
+@click.option("--max-bytes", type=click.IntRange(1), default=100 * 1024 * 1024, show_default=True,
+              help="With --fetch: the largest download accepted.")
+@click.option("--timeout", type=click.FloatRange(0.1), default=30.0, show_default=True,
+              help="With --fetch: seconds to wait for a server.")
 @lang_option
-def validate(paths, fmt, quiet, metadata_only, lang):
+def validate(paths, fmt, quiet, metadata_only, fetch, allow_private, max_bytes, timeout, lang):
     """Check every manifest under PATH... (default: datasets/) against data.go.th's profile.
 
     \b
@@ -36,6 +44,7 @@ def validate(paths, fmt, quiet, metadata_only, lang):
       gdc validate datasets/dopa/          one agency
       gdc validate --format json > out.json
       GDC_LANG=th gdc validate             messages in Thai
+      gdc validate --fetch                 also download and check tables given by url:
 
     Exit code 0 when nothing blocks publication, 1 when something does.
     """
@@ -44,7 +53,10 @@ def validate(paths, fmt, quiet, metadata_only, lang):
 
     lang = language(lang)
     progress = FileProgress()
-    result = pipeline.validate(resolve_paths(paths), data=not metadata_only, progress=progress)
+    from catalog.fetch import FetchOptions
+
+    options = FetchOptions(allow_private, max_bytes, timeout) if fetch else None
+    result = pipeline.validate(resolve_paths(paths), data=not metadata_only, progress=progress, fetch=options)
     progress.close()
     counts = {"datasets": len(result.catalog.datasets), "agencies": len(result.catalog.agencies)}
     if fmt == "json":
