@@ -7,7 +7,7 @@ English and Thai, so the same finding renders in the steward's language at repor
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
 
@@ -75,9 +75,6 @@ class Finding:
         if self.field is not None:
             text += f" column '{self.field}'"
         return text.strip()
-
-    def with_(self, **changes: Any) -> "Finding":
-        return replace(self, **changes)
 
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
         data: dict[str, Any] = {

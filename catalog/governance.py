@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -44,16 +43,6 @@ def evaluate(paths: Iterable[Path], today: dt.date, *, fixes: bool = True) -> Ev
 
 
 # ------------------------------------------------------------------------------------ history
-
-
-def git_commit(folder: Path) -> str | None:
-    """The commit the catalog is at (history entries say which version they scored)."""
-    try:
-        out = subprocess.run(["git", "-C", str(folder), "rev-parse", "HEAD"], capture_output=True,
-                             text=True, timeout=10)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out.stdout.strip() or None if out.returncode == 0 else None
 
 
 def history_entry(card: scoring.Scorecard, commit: str | None) -> dict[str, Any]:

@@ -54,6 +54,11 @@ def check_catalog(catalog: Catalog, blocked_lines: set[tuple[str, int]], *, prog
     return outcome
 
 
+def field_types(schema: dict[str, Any]) -> dict[str, str]:
+    """Column name -> Table Schema type (Table Schema's default is string)."""
+    return {f.get("name"): f.get("type", "string") for f in schema.get("fields", [])}
+
+
 def _kind(resource: Resource, name: str) -> str | None:
     fmt = str(resource.metadata.get("format") or "").upper()
     suffix = Path(name).suffix.lower()
@@ -133,7 +138,7 @@ def _check_csv(resource: Resource, path: Path, outcome: DataOutcome, progress: P
 
     keep = _needed_columns(specs, [f.get("name") for f in schema.get("fields", [])])
 
-    types = {f.get("name"): f.get("type", "string") for f in schema.get("fields", [])}
+    types = field_types(schema)
 
     def on_batch(batch, first_row: int) -> None:
         for name, column in zip(batch.column_names, batch.columns):
@@ -259,7 +264,7 @@ def _typed_frame(table, schema: dict[str, Any]):
 
     from catalog import thai
 
-    types = {f.get("name"): f.get("type", "string") for f in schema.get("fields", [])}
+    types = field_types(schema)
     columns = []
     for name in table.column_names:
         column = table.column(name).combine_chunks()
@@ -304,7 +309,7 @@ class _ThaiChecks:
 
     def __init__(self, schema: dict[str, Any], loc: dict[str, Any]):
         self.loc = loc
-        self.types = {f.get("name"): f.get("type", "string") for f in schema.get("fields", [])}
+        self.types = field_types(schema)
         self.found: dict[tuple[str, str], Finding] = {}
         self.years: dict[str, list[Any]] = {}
 

@@ -8,7 +8,6 @@ is actually there, not a flag saying "done".
 """
 from __future__ import annotations
 
-import json
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -170,10 +169,3 @@ def summary(plan: Plan, outcome: Outcome, client: CkanClient) -> dict[str, Any]:
         "failures": len(outcome.failures),
         "files": dict(plan.files),
     }
-
-
-def describe_provenance(package: dict[str, Any]) -> dict[str, Any]:
-    try:
-        return json.loads(package.get(M.PROVENANCE) or "{}")
-    except ValueError:
-        return {}

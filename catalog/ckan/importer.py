@@ -21,6 +21,7 @@ import yaml
 
 from catalog.ckan import mapping as M
 from catalog.ckan.client import CkanClient, CkanError
+from catalog.ckan.plan import packages_of
 from catalog.profile import Profile
 
 HEADER_DATASET = "# yaml-language-server: $schema=../../../schemas/dataset.schema.json\n"
@@ -46,7 +47,7 @@ def import_org(client: CkanClient, org_name: str, out: Path, profile: Profile, *
     folder.mkdir(parents=True, exist_ok=True)
     report.agency_file = folder / "agency.yaml"
     _write_yaml(report.agency_file, HEADER_AGENCY, _agency(org))
-    for package in _packages(client, org["id"]):
+    for package in packages_of(client, org["id"]):
         if M.is_retired(package):
             continue
         _import_package(client, package, folder / package["name"], profile, report, adopt, token)
@@ -61,17 +62,6 @@ def _agency(org: dict[str, Any]) -> dict[str, Any]:
     if parents:
         data["parent"] = parents[0]
     return data
-
-
-def _packages(client: CkanClient, org_id: str):
-    start = 0
-    while True:
-        page = client.call("package_search", {"fq": f'owner_org:"{org_id}"', "include_private": True,
-                                              "rows": 1000, "start": start, "sort": "name asc"})
-        yield from page["results"]
-        start += 1000
-        if start >= page["count"] or not page["results"]:
-            return
 
 
 def _lift_extras(package: dict[str, Any], profile: Profile) -> tuple[dict[str, Any], int]:

@@ -94,19 +94,22 @@ def read_state(client: CkanClient, org_names: list[str]) -> RemoteState:
             if exc.status != 404:
                 raise
             state.orgs[name] = None
-    for name, org in state.orgs.items():
-        if org is None:
-            continue
-        start = 0
-        while True:
-            page = client.call("package_search", {"fq": f'owner_org:"{org["id"]}"', "include_private": True,
-                                                  "rows": PAGE, "start": start, "sort": "name asc"})
-            for pkg in page["results"]:
-                state.packages[pkg["name"]] = pkg
-            start += PAGE
-            if start >= page["count"] or not page["results"]:
-                break
+    for org in state.orgs.values():
+        if org is not None:
+            state.packages.update((pkg["name"], pkg) for pkg in packages_of(client, org["id"]))
     return state
+
+
+def packages_of(client: CkanClient, org_id: str):
+    """Every dataset of an organization, private ones included, a page of PAGE per call."""
+    start = 0
+    while True:
+        page = client.call("package_search", {"fq": f'owner_org:"{org_id}"', "include_private": True,
+                                              "rows": PAGE, "start": start, "sort": "name asc"})
+        yield from page["results"]
+        start += PAGE
+        if start >= page["count"] or not page["results"]:
+            return
 
 
 class AlreadyValidated:

@@ -68,6 +68,8 @@ def score(paths, fmt, today, history, output, exit_zero, lang):
     else:
         emit(scoretext.render(doc), output)
     if history is not None:
-        commit = governance.git_commit(ev.result.catalog.root)
+        from catalog import gitinfo
+
+        commit = gitinfo.head_commit(ev.result.catalog.root, mark_dirty=False)
         governance.append_history(history, governance.history_entry(ev.scorecard, commit))
     sys.exit(1 if ev.blocking and not exit_zero else 0)
